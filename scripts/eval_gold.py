@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Score counterpoint on every gold reading in ../shared/eval/gold and gate on pinned floors.
+
+    python scripts/eval_gold.py [--shared ../shared] [--out out/eval] [--no-gate]
+
+For each gold YAML: compare its articles (ids from the gold, in its order), write the
+comparison JSON, run the official ``score.py`` on it, print its lines, then check every
+figure against ``eval/floors.json``. Exits 1 when any figure is below its floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOORS = ROOT / "eval" / "floors.json"
+
+
+def score_one(gold: Path, shared: Path, out_dir: Path) -> dict[str, float]:
+    """Compare the gold's articles, score the JSON; returns {check: figure, 'score': mean}."""
+    from counterpoint import compare, load_article
+
+    spec = yaml.safe_load(gold.read_text())
+    arts = [load_article(shared / rel, article_id=aid) for aid, rel in spec["articles"].items()]
+    out = out_dir / f"{gold.stem}.json"
+    out.write_text(compare(arts).to_json(), encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, str(shared / "eval" / "score.py"), str(gold), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    print(f"== {gold.stem}")
+    print(proc.stdout.rstrip() or proc.stderr.rstrip())
+    figures: dict[str, float] = {}
+    for line in proc.stdout.splitlines():
+        parts = line.split()
+        if line.startswith("score:"):
+            figures["score"] = float(parts[1])
+        elif len(parts) >= 2:
+            try:
+                figures[parts[0]] = float(parts[1])
+            except ValueError:
+                pass
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--out", type=Path, default=ROOT / "out" / "eval")
+    ap.add_argument("--no-gate", action="store_true")
+    args = ap.parse_args(argv)
+    golds = sorted((args.shared / "eval" / "gold").glob("*.yaml"))
+    if not golds:
+        print(f"no gold files under {args.shared}/eval/gold: nothing to score")
+        return 0
+    args.out.mkdir(parents=True, exist_ok=True)
+    floors = json.loads(FLOORS.read_text())
+    failed = []
+    for gold in golds:
+        figures = score_one(gold, args.shared, args.out)
+        for check, floor in floors.get(gold.stem, {}).items():
+            got = figures.get(check)
+            if got is None or got + 1e-9 < floor:
+                failed.append(f"{gold.stem}.{check}: {got} < floor {floor}")
+        if gold.stem not in floors:
+            print(f"(no floors pinned for {gold.stem}: add them to eval/floors.json)")
+    for f in failed:
+        print("BELOW FLOOR:", f)
+    if failed and not args.no_gate:
+        return 1
+    print("all figures at or above their floors" if not failed else "")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Segment: parse each article with spaCy and cut it into sentences.
+
+Needs: ``articles``.  Adds: ``parses`` (spaCy Doc per article), ``sentences``.
+
+Sentences come from spaCy's parser, with two corrections: a paragraph break (newline) always
+ends a sentence, and a sentence boundary that falls inside a quotation is removed, so a quote
+of several sentences, or one interrupted by its attribution, stays in one sentence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Analysis, Sentence, Span
+from .resources import Resources
+
+# Opening mark -> closing marks it may pair with (German „…“ and „…” both occur).
+PAIRS = {"“": "”", "«": "»", "„": "“”", "‘": "’", "‹": "›", "「": "」"}
+STRAIGHT = '"'
+
+
+def quote_regions(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans ``(open, close+1)`` of quotations in ``text[start:end]``, marks included.
+
+    Straight quotes pair up in order; curly and angle quotes pair by kind; an apostrophe
+    (‘ ’ inside a word) is not a quote. Unclosed marks close at the paragraph's end.
+    """
+    end = len(text) if end is None else end
+    regions: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        c = text[i]
+        closers = STRAIGHT if c == STRAIGHT else PAIRS.get(c)
+        if closers is None or (c == "‘" and _inside_word(text, i)):
+            i += 1
+            continue
+        j = _find_close(text, i + 1, end, closers)
+        regions.append((i, j))
+        i = j
+    return regions
+
+
+def _find_close(text: str, i: int, end: int, closers: str) -> int:
+    """Index just past the closing mark, or the paragraph's end when none comes."""
+    while i < end:
+        c = text[i]
+        if c == "\n" and i + 1 < end and text[i + 1] != "\n" and closers == STRAIGHT:
+            # straight quotes never run over a line break: unbalanced, give up here
+            return i
+        if c in closers and not (c == "’" and _inside_word(text, i)):
+            return i + 1
+        i += 1
+    return end
+
+
+def _inside_word(text: str, i: int) -> bool:
+    return 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Non-empty line spans; news text uses one paragraph per line."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            lead = len(line) - len(line.lstrip())
+            out.append((pos + lead, pos + lead + len(stripped)))
+        pos += len(line) + 1
+    return out
+
+
+def split_sentences(doc: Any, article_id: str) -> tuple[Sentence, ...]:
+    """Sentences of a parsed article, merged across quotations, cut at paragraphs."""
+    text = doc.text
+    out: list[Sentence] = []
+    for p_index, (p_start, p_end) in enumerate(paragraphs(text)):
+        inside = quote_regions(text, p_start, p_end)
+        cuts = [p_start]
+        for sent in doc.char_span(p_start, p_end, alignment_mode="expand").sents:
+            b = max(sent.start_char, p_start)
+            if b > p_start and not any(s < b < e for s, e in inside):
+                cuts.append(b)
+        cuts.append(p_end)
+        for a, b in zip(cuts, cuts[1:]):
+            seg = text[a:b]
+            a2 = a + len(seg) - len(seg.lstrip())
+            b2 = a + len(seg.rstrip())
+            if b2 > a2:
+                out.append(Sentence(Span(article_id, a2, b2), text[a2:b2], len(out), p_index))
+    return tuple(out)
+
+
+def run(analysis: Analysis, resources: Resources) -> Analysis:
+    """Parse every article once and attach its sentences."""
+    docs = resources.parse(a.text for a in analysis.articles)
+    parses = {a.id: d for a, d in zip(analysis.articles, docs)}
+    sentences = {a.id: split_sentences(parses[a.id], a.id) for a in analysis.articles}
+    return analysis.update(parses=parses, sentences=sentences)
