@@ -13,6 +13,7 @@ import click
 from .errors import CounterpointError
 
 FORMATS = ("json", "markdown", "html")
+DEFAULT_DB = Path("counterpoint.db")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,12 +23,15 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here, not stdout.")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="Also store the comparison in this SQLite file.")
+@click.option("--story", help="Compare the articles of this stored story (from `counterpoint stories`).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
-def compare(inputs: tuple[str, ...], fmt: str, output: Path | None, db: Path | None, quiet: bool) -> None:
+def compare(
+    inputs: tuple[str, ...], fmt: str, output: Path | None, db: Path | None, story: str | None, quiet: bool
+) -> None:
     """Compare two or more articles (.txt, .html, .json files or http(s) URLs).
 
     \b
@@ -35,11 +39,18 @@ def compare(inputs: tuple[str, ...], fmt: str, output: Path | None, db: Path | N
       counterpoint compare a.txt b.html
       counterpoint compare a.txt b.txt --format html --output report.html
       counterpoint compare https://example.org/a https://example.org/b -f markdown
+      counterpoint compare --story S12 --db corpus.db -f html -o story.html
     """
     from .api import compare as run_compare
 
     progress = None if quiet else _progress
-    result = run_compare(list(inputs), on_stage=progress)
+    sources: list = list(inputs)
+    if story:
+        from .corpus import story_articles
+
+        sources += story_articles(db or DEFAULT_DB, story)
+        db = None  # the story's database is read, not written to
+    result = run_compare(sources, on_stage=progress)
     if progress and sys.stderr.isatty():
         click.echo("\r\033[K", err=True, nl=False)
     for w in result.analysis.warnings:
@@ -61,6 +72,18 @@ def compare(inputs: tuple[str, ...], fmt: str, output: Path | None, db: Path | N
 def _progress(stage: str) -> None:
     if sys.stderr.isatty():
         click.echo(f"\r\033[K… {stage}", err=True, nl=False)
+
+
+def _register() -> None:
+    """Attach the commands the web and corpus sides define."""
+    from .corpus.commands import COMMANDS as corpus_commands
+    from .web.commands import COMMANDS as web_commands
+
+    for command in (*corpus_commands, *web_commands):
+        cli.add_command(command)
+
+
+_register()
 
 
 def main(argv: list[str] | None = None) -> int:
