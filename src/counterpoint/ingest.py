@@ -40,6 +40,8 @@ MAX_CHARS = 200_000
 MIN_CHARS = 40  # shorter than a headline and a sentence: nothing to compare
 FETCH_TIMEOUT = 10.0
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.S)
+# Legacy encodings by share of web pages (W3Techs), used only to break detector ties.
+_WEB_ENCODINGS = ["cp1252", "latin_1", "cp1251", "shift_jis", "euc_kr", "gb2312", "cp1250", "koi8_r"]
 _KEYS = {"outlet", "published", "title", "url", "language", "id"}
 
 
@@ -78,10 +80,14 @@ def decode(raw: bytes, name: str = "input") -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw).best()
-    if best is None:
+    matches = list(from_bytes(raw))
+    if not matches:
         raise InputError(f"{name}: not text in any encoding that could be detected")
-    return str(best)
+    top = (matches[0].chaos, matches[0].coherence)
+    # Short texts often tie (cp1250 vs cp1252): prefer the encodings most used on the web.
+    tied = [m for m in matches if (m.chaos, m.coherence) == top]
+    tied.sort(key=lambda m: _WEB_ENCODINGS.index(m.encoding) if m.encoding in _WEB_ENCODINGS else 99)
+    return str(tied[0])
 
 
 def from_text(text: str, *, article_id: str, source: str | None = None) -> Article:

@@ -81,6 +81,7 @@ def split_sentences(doc: Any, article_id: str) -> tuple[Sentence, ...]:
             if b > p_start and not any(s < b < e for s, e in inside):
                 cuts.append(b)
         cuts.append(p_end)
+        cuts = _join_interrupted(text, cuts, inside)
         for a, b in zip(cuts, cuts[1:]):
             seg = text[a:b]
             a2 = a + len(seg) - len(seg.lstrip())
@@ -88,6 +89,27 @@ def split_sentences(doc: Any, article_id: str) -> tuple[Sentence, ...]:
             if b2 > a2:
                 out.append(Sentence(Span(article_id, a2, b2), text[a2:b2], len(out), p_index))
     return tuple(out)
+
+
+def _join_interrupted(text: str, cuts: list[int], inside: list[tuple[int, int]]) -> list[int]:
+    """Drop the cut in '"A," she said. "B."': one statement interrupted by its attribution."""
+    keep = [cuts[0]]
+    for k in range(1, len(cuts) - 1):
+        prev, cut = keep[-1], cuts[k]
+        opens_prev = any(s == _skip_space(text, prev) for s, _ in inside)
+        opens_next = any(s == _skip_space(text, cut) for s, _ in inside)
+        tail_start = max((e for s, e in inside if prev <= s and e <= cut), default=None)
+        short_tail = tail_start is not None and len(text[tail_start:cut].split()) <= 6
+        if not (opens_prev and opens_next and short_tail):
+            keep.append(cut)
+    keep.append(cuts[-1])
+    return keep
+
+
+def _skip_space(text: str, i: int) -> int:
+    while i < len(text) and text[i].isspace():
+        i += 1
+    return i
 
 
 def run(analysis: Analysis, resources: Resources) -> Analysis:
