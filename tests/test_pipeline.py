@@ -1,0 +1,39 @@
+"""Pipeline configuration errors name the valid options; the store round-trips."""
+
+from __future__ import annotations
+
+import pytest
+
+from counterpoint.errors import InputError, PipelineError
+from counterpoint.pipeline import DEFAULT, check
+from counterpoint.store import Store
+from tests.conftest import make_article
+
+
+def test_unknown_stage_lists_valid_ones() -> None:
+    with pytest.raises(PipelineError, match="valid stages: segment, entities"):
+        check(["segment", "sentiment"])
+
+
+def test_stage_before_its_inputs_is_refused() -> None:
+    with pytest.raises(PipelineError, match="needs"):
+        check(["align"])
+    assert [s.name for s in check(DEFAULT)] == list(DEFAULT)
+
+
+def test_compare_needs_two_articles() -> None:
+    from counterpoint import compare
+
+    with pytest.raises(InputError, match="at least two"):
+        compare([make_article("Only one article here, alone.")])
+
+
+def test_store_round_trip_and_migration_is_idempotent(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "s.db"
+    doc = {"schema": "counterpoint.comparison/1", "same_story": {"score": 0.5},
+           "articles": [{"id": "a", "outlet": "A"}, {"id": "b", "outlet": None}]}
+    cid = Store(db).save(doc)
+    again = Store(db)  # reopening runs migrate() again: must not fail or duplicate
+    assert again.get(cid) == doc
+    assert again.list()[0]["articles"] == "a, b"
+    assert again.get("missing") is None
