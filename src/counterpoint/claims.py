@@ -1,11 +1,157 @@
-"""Stage placeholder: claims (being written)."""
+"""Claims: cut each sentence into fact-bearing units with spaCy's dependency parse.
+
+Needs: ``sentences`` (and ``parses``).  Adds: ``claims``.
+
+A sentence that joins independent facts with coordination ("he had signed the papers ... and
+had notified Lecornu") yields one unit per coordinated clause, each with its own contiguous
+span. Only clause heads on the sentence's spine (the root and the ``ccomp`` chain under a
+reporting verb) are split, so "allowing instructors to visit ... and familiarize ..." (one
+fact about the papers) stays whole. A cut never falls inside a quotation, so a quote split
+by its attribution stays one unit. A sentence with one fact is one claim.
+"""
 
 from __future__ import annotations
 
-from .model import Analysis
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Analysis, Claim, Sentence, Span
 from .resources import Resources
+from .segment import quote_regions
+
+CLAUSE_POS = {"VERB", "AUX"}
+SPINE_DEPS = {"ROOT", "ccomp", "conj"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "expl"}
+ARGUMENT_DEPS = {"dobj", "attr", "acomp", "ccomp", "xcomp", "prep", "dative", "oprd", "agent"}
+MIN_UNIT_TOKENS = 4  # "and said so." is not a fact of its own
+TRIM = " ,;:–—-\n"
+LEAD_WORDS = {"and", "but", "while", "whereas", "yet", "or"}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A contiguous piece of a sentence carrying one fact, with text for embedding."""
+
+    start: int
+    end: int
+    context: str  # the shared subject a conjunct lacks, prepended when embedding ("" if none)
+
+
+def _is_clause(tok: Any) -> bool:
+    """A verb heading a clause of its own: it has a subject or an argument/complement."""
+    if tok.pos_ not in CLAUSE_POS:
+        return False
+    return any(c.dep_ in SUBJECT_DEPS or c.dep_ in ARGUMENT_DEPS for c in tok.children)
+
+
+def _spine(root: Any) -> list[Any]:
+    """Clause heads reachable from the root through ``ccomp``/``conj`` links."""
+    out, todo = [], [root]
+    while todo:
+        tok = todo.pop()
+        out.append(tok)
+        todo.extend(c for c in tok.children if c.dep_ in SPINE_DEPS and _is_clause(c))
+    return out
+
+
+def _subject_text(tok: Any) -> str:
+    """Text of the nearest subject of ``tok`` or of the clause it is coordinated with."""
+    cur = tok
+    while cur is not None:
+        for c in cur.children:
+            if c.dep_ in SUBJECT_DEPS:
+                # the subject's own words, without a relative clause or apposition after it
+                return str(c.doc[c.left_edge.i : c.i + 1].text)
+        cur = cur.head if cur.dep_ == "conj" and cur.head is not cur else None
+    return ""
+
+
+def _cut_points(sent: Any, quotes: list[tuple[int, int]]) -> list[tuple[int, Any]]:
+    """Character offsets where a coordinated clause begins, with its head token."""
+    cuts: list[tuple[int, Any]] = []
+    for head in _spine(sent.root):
+        for conj in head.children:
+            if conj.dep_ != "conj" or not _is_clause(conj) or conj.i <= head.i:
+                continue
+            # an explicit coordinator is required: a bare comma "conj" is mostly a misparse
+            prev = [c for c in head.children if c.dep_ == "cc" and head.i < c.i < conj.i]
+            if not prev:
+                continue
+            at = prev[-1].idx
+            if any(s < at < e for s, e in quotes):
+                continue
+            cuts.append((at, conj))
+    return sorted(cuts, key=lambda c: c[0])
+
+
+def split_units(doc: Any, sentence: Sentence) -> list[Unit]:
+    """Units of one sentence (one unit spanning it when it holds a single fact)."""
+    s0, s1 = sentence.span.start, sentence.span.end
+    whole = [Unit(s0, s1, "")]
+    span = doc.char_span(s0, s1, alignment_mode="expand")
+    if span is None or len(span) < 2 * MIN_UNIT_TOKENS:
+        return whole
+    quotes = quote_regions(doc.text, s0, s1)
+    cuts = []
+    for sent in span.sents:
+        cuts.extend(_cut_points(sent, quotes))
+    if not cuts:
+        return whole
+    bounds = [(s0, None)] + cuts
+    units: list[Unit] = []
+    for k, (start, head) in enumerate(bounds):
+        end = bounds[k + 1][0] if k + 1 < len(bounds) else s1
+        a, b = _trim(doc.text, start, end)
+        piece = doc.char_span(a, b, alignment_mode="expand")
+        if piece is None or sum(1 for t in piece if not t.is_punct) < MIN_UNIT_TOKENS:
+            return whole  # a fragment too short to stand alone: keep the sentence whole
+        has_subject = head is None or any(c.dep_ in SUBJECT_DEPS for c in head.children)
+        units.append(Unit(a, b, "" if has_subject else _subject_text(head)))
+    return units
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strip separators and a leading coordinator from ``text[start:end]``."""
+    while start < end and text[start] in TRIM:
+        start += 1
+    while end > start and text[end - 1] in TRIM:
+        end -= 1
+    word = text[start:end].split(" ", 1)[0].lower()
+    if word in LEAD_WORDS and len(text[start:end]) > len(word):
+        start += len(word)
+        while start < end and text[start] in TRIM:
+            start += 1
+    return start, end
+
+
+def embed_text(text: str, unit: Unit) -> str:
+    """The text to embed for a unit: its words, after the subject it shares."""
+    body = text[unit.start : unit.end]
+    return f"{unit.context} {body}" if unit.context else body
+
+
+def article_units(doc: Any, sentences: tuple[Sentence, ...]) -> list[tuple[Sentence, Unit]]:
+    """Every unit of an article with the sentence it belongs to."""
+    return [(s, u) for s in sentences for u in split_units(doc, s)]
 
 
 def run(analysis: Analysis, resources: Resources) -> Analysis:
-    """Return the analysis unchanged (first version pending)."""
-    return analysis
+    """Attach claim units per article; ids are ``<article>:C<n>``."""
+    claims: dict[str, tuple[Claim, ...]] = {}
+    contexts: dict[str, str] = {}
+    for art in analysis.articles:
+        doc = analysis.parses.get(art.id)
+        sents = analysis.sentences.get(art.id, ())
+        out: list[Claim] = []
+        for sent in sents:
+            units = split_units(doc, sent) if doc is not None else [Unit(sent.span.start, sent.span.end, "")]
+            for u in units:
+                span = Span(art.id, u.start, u.end)
+                claim = Claim(f"{art.id}:C{len(out) + 1}", span, art.slice(span), sent.index)
+                out.append(claim)
+                if u.context:
+                    contexts[claim.id] = u.context
+        claims[art.id] = tuple(out)
+    # the subject a conjunct shares ("he" in "... and had notified Lecornu"), for alignment
+    extras = {**analysis.extras, "claims": {"subjects": contexts}}
+    return analysis.update(claims=claims, extras=extras)
