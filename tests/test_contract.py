@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from importlib import resources as ilr
-from typing import Any, Iterator
+from typing import Any
 
 import jsonschema
 import pytest

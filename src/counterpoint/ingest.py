@@ -28,8 +28,9 @@ import json
 import re
 import socket
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlparse
 
 from .errors import InputError
@@ -124,7 +125,9 @@ def from_html(html: str, *, article_id: str, source: str | None = None, url: str
         )
     except Exception as exc:  # trafilatura raises assorted lxml errors on broken markup
         raise InputError(f"{source or 'html'}: could not parse HTML ({type(exc).__name__})") from None
-    data: dict[str, Any] = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc or {})
+    data: dict[str, Any] = {}
+    if doc is not None:
+        data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     body = data.get("text") or ""
     if len(body.strip()) < MIN_CHARS:
         raise InputError(f"{source or 'html'}: no article text found in the HTML")

@@ -7,8 +7,9 @@ Every finding carries a :class:`Span` ``(article, start, end)`` into the article
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 SCHEMA_VERSION = "counterpoint.comparison/1"
 

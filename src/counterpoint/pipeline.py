@@ -8,8 +8,8 @@ instead of an AttributeError halfway through.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from .errors import PipelineError
 from .model import Analysis

@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import functools
 import threading
+from collections.abc import Iterable, Sequence
 from importlib import resources as ilr
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
@@ -60,7 +61,7 @@ class Embedder:
         todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
         for i in range(0, len(todo), batch):
             chunk = todo[i : i + batch]
-            for text, vec in zip(chunk, self._encode(chunk)):
+            for text, vec in zip(chunk, self._encode(chunk), strict=False):
                 self._cache[text] = vec
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
@@ -116,7 +117,7 @@ class Resources:
         return _table(name)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _table(name: str) -> list[dict[str, str]]:
     return read_table(name)
 

@@ -82,7 +82,7 @@ def split_sentences(doc: Any, article_id: str) -> tuple[Sentence, ...]:
                 cuts.append(b)
         cuts.append(p_end)
         cuts = _join_interrupted(text, cuts, inside)
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in zip(cuts, cuts[1:], strict=False):
             seg = text[a:b]
             a2 = a + len(seg) - len(seg.lstrip())
             b2 = a + len(seg.rstrip())
@@ -115,6 +115,6 @@ def _skip_space(text: str, i: int) -> int:
 def run(analysis: Analysis, resources: Resources) -> Analysis:
     """Parse every article once and attach its sentences."""
     docs = resources.parse(a.text for a in analysis.articles)
-    parses = {a.id: d for a, d in zip(analysis.articles, docs)}
+    parses = {a.id: d for a, d in zip(analysis.articles, docs, strict=False)}
     sentences = {a.id: split_sentences(parses[a.id], a.id) for a in analysis.articles}
     return analysis.update(parses=parses, sentences=sentences)
