@@ -11,9 +11,10 @@ import json
 import sqlite3
 import threading
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .api import Comparison
@@ -98,17 +99,22 @@ class Store:
         return cid
 
     def get(self, cid: str) -> dict[str, Any] | None:
-        row = self._conn.execute("SELECT document FROM comparisons WHERE id = ?", (cid,)).fetchone()
+        """The stored contract dict, or None for an unknown id."""
+        with self._lock:  # one connection serves the web app's worker threads too
+            row = self._conn.execute("SELECT document FROM comparisons WHERE id = ?", (cid,)).fetchone()
         return json.loads(row["document"]) if row else None
 
     def list(self, limit: int = 50) -> list[dict[str, Any]]:
-        rows = self._conn.execute(
-            "SELECT c.id, c.created, c.same_story, group_concat(a.article_id, ', ') AS articles "
-            "FROM comparisons c JOIN comparison_articles a ON a.comparison_id = c.id "
-            "GROUP BY c.id ORDER BY c.created DESC, c.rowid DESC LIMIT ?",
-            (limit,),
-        ).fetchall()
+        """The newest comparisons: id, created, same-story score and article ids."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT c.id, c.created, c.same_story, group_concat(a.article_id, ', ') AS articles "
+                "FROM comparisons c JOIN comparison_articles a ON a.comparison_id = c.id "
+                "GROUP BY c.id ORDER BY c.created DESC, c.rowid DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
         return [dict(r) for r in rows]
 
     def close(self) -> None:
-        self._conn.close()
+        with self._lock:
+            self._conn.close()

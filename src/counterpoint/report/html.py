@@ -59,15 +59,19 @@ def csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
-@lru_cache(maxsize=1)
-def environment() -> Any:
-    """The Jinja2 environment over report/templates, autoescaping every template."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+@lru_cache(maxsize=2)
+def environment(strict: bool = True) -> Any:
+    """The Jinja2 environment over report/templates, autoescaping every template.
+
+    ``strict`` makes a missing variable an error (the report's own data); the web pages,
+    which render optional OpenAPI fields, use the lenient one.
+    """
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, Undefined
 
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
-        undefined=StrictUndefined,
+        undefined=StrictUndefined if strict else Undefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )

@@ -1,1 +1,1 @@
-"""The web app: an ASGI app (FastAPI) over the same API as the CLI."""
+"""The web app: an ASGI app (FastAPI) over the same API as the CLI (``counterpoint serve``)."""
