@@ -1,14 +1,354 @@
-"""Stage placeholder: entities (being written)."""
+"""Stage: entities, one per real-world referent across every article of a comparison.
+
+Mentions come from spaCy's NER, from proper-noun runs it missed, and from descriptions
+built on role words ("the general", "the ministry"); :mod:`counterpoint.entity_cluster`
+clusters them. Spelling variants are linked by romanisation-insensitive keys, by the
+curated alias table ``data/aliases.tsv`` and by variants generated from Cyrillic
+originals (``data/names_cyrillic.tsv``) with translitua (KMU 2010) and iuliia.
+"""
 
 from __future__ import annotations
 
-from .model import Analysis, Entity, Span
-from .resources import Resources
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .entity_cluster import LOC, NORP, ORG, PER, Config, Item, cluster, name_words
+from .model import Analysis, Entity, Mention, Span
+from .resources import Resources, read_table
+
+UK_NOTE = "Ukrainian official romanisation (KMU 2010)"
+RU_NOTE = "Russian transliteration (Wikipedia scheme)"
+
+
+@dataclass(frozen=True)
+class Alias:
+    """One row of the alias data: a variant, its canonical form, type, note and source."""
+
+    variant: str
+    canonical: str
+    type: str
+    note: str
+    source: str
+
+
+@functools.lru_cache(maxsize=1)
+def alias_rows() -> tuple[Alias, ...]:
+    """The alias table plus romanised variants of the Cyrillic names (table rows win)."""
+    import iuliia
+    import translitua
+
+    rows: list[Alias] = []
+    for r in read_table("names_cyrillic.tsv"):
+        canonical = translitua.translit(r["uk"])
+        russian = iuliia.WIKIPEDIA.translate(r["ru"])
+        src = f"{r['source']}; romanised by translitua / iuliia"
+        rows.append(Alias(canonical, canonical, r["type"], UK_NOTE, src))
+        rows.append(Alias(russian, canonical, r["type"], RU_NOTE, src))
+        if r["type"] == "PERSON" and " " in canonical:
+            rows.append(Alias(canonical.split()[-1], canonical, r["type"], UK_NOTE, src))
+            rows.append(Alias(russian.split()[-1], canonical, r["type"], RU_NOTE, src))
+    table = [Alias(r["variant"], r["canonical"], r["type"], r["note"], r["source"]) for r in read_table("aliases.tsv")]
+    explicit = {_fold_key(a.variant) for a in table}
+    return tuple([a for a in rows if _fold_key(a.variant) not in explicit] + table)
+
+
+def _fold_key(text: str) -> str:
+    return " ".join(name_words(text))
+
+
+@functools.lru_cache(maxsize=1)
+def _alias_index() -> dict[str, Alias]:
+    return {_fold_key(a.variant): a for a in alias_rows()}
+
+
+def canonical_alias(form: str) -> Alias | None:
+    """The alias row of a surface form, if the data knows it."""
+    return _alias_index().get(_fold_key(form))
+
+
+def alias_note(form: str) -> str | None:
+    """Why a surface form is used (e.g. 'Russian-derived exonym'), from the alias data."""
+    row = canonical_alias(form)
+    return row.note if row else None
+
+
+@functools.lru_cache(maxsize=1)
+def role_classes() -> dict[str, frozenset[str]]:
+    """Role word -> classes (data/roles.tsv); repeated words take the union."""
+    out: dict[str, set[str]] = {}
+    for r in read_table("roles.tsv"):
+        out.setdefault(r["word"].lower(), set()).update(c for c in r["classes"].split(",") if c)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def cluster_config() -> Config:
+    """The sieve configuration with the project's data: aliases and role classes."""
+    aliases = {_fold_key(a.variant): _fold_key(a.canonical) for a in alias_rows()}
+    return Config(role_classes=role_classes(), aliases=aliases)
+
+
+# ---------------------------------------------------------------- the stage ----
+NER_LABELS = {"PERSON": PER, "ORG": ORG, "GPE": LOC, "LOC": LOC, "FAC": LOC, "NORP": NORP}
+OUT_TYPE = {PER: "PERSON", ORG: "ORG", LOC: "GPE", NORP: "NORP", "": "MISC"}
+TYPE_LABEL = {"PERSON": PER, "ORG": ORG, "GPE": LOC, "LOC": LOC, "NORP": NORP}
+TITLE_WINDOW = 7  # tokens before a name searched for its title ("French Defense Minister")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A mention found in one article, before clustering."""
+
+    start: int  # character offsets in the article
+    end: int
+    item: Item
+    spacy_label: str
+    text: str  # the surface form, with a possessor the item's name leaves out
+    weak: bool = False  # a lone capitalised sentence opener NER did not tag: kept only if linked
+
+
+@functools.lru_cache(maxsize=1)
+def demonyms() -> dict[str, str]:
+    """Adjective -> folded country key ("french" -> "france")."""
+    return {r["adjective"].lower(): _country_key(r["country"]) for r in read_table("demonyms.tsv")}
+
+
+def _country_key(text: str) -> str:
+    row = canonical_alias(text)
+    return _fold_key(row.canonical if row else text)
+
+
+def _role_of(tok: Any) -> str | None:
+    """The role-lexicon entry a token starts or is ("prime minister", "commander-in-chief")."""
+    classes = role_classes()
+    nxt = tok.nbor(1).lower_ if tok.i + 1 < len(tok.doc) else ""
+    for cand in (f"{tok.lower_} {nxt}", tok.lower_, tok.lemma_.lower()):
+        if cand in classes:
+            return cand
+    return None
+
+
+def _country_of(tok: Any) -> str | None:
+    """Country key of a GPE name or a nationality adjective token, if it is one."""
+    if tok.ent_type_ == "GPE":
+        return _country_key(tok.text)
+    return demonyms().get(tok.lower_)
+
+
+def _title(doc: Any, start: int, stop_at_of: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Role words and countries ("@france") in the title before a name at token ``start``.
+
+    Organisations stop at a preposition: in "Commander-in-Chief of Ukraine's Armed Forces
+    Oleksandr Syrskyi" the title belongs to the person, not to the Armed Forces.
+    """
+    roles: list[str] = []
+    countries: list[str] = []
+    sent_start = doc[start].sent.start
+    for k in range(start - 1, max(sent_start, start - TITLE_WINDOW) - 1, -1):
+        tok = doc[k]
+        if (stop_at_of and tok.pos_ == "ADP") or tok.pos_ in ("VERB", "AUX") or tok.text in (",", ";", ":", "(", '"', "“", "”") or tok.ent_type_ == "PERSON":
+            break
+        role = _role_of(tok)
+        if role:
+            roles.append(role)
+        country = _country_of(tok)
+        if country:
+            countries.append(country)
+    return tuple(roles), tuple(f"@{c}" for c in countries)
+
+
+def _appositive_roles(root: Any) -> tuple[str, ...]:
+    """Role words of an apposition: "Syrsky, the commander, ..." (head nouns only)."""
+    out = []
+    for child in root.children:
+        if child.dep_ == "appos":
+            role = _role_of(child)
+            if role:
+                out.append(role)
+    return tuple(out)
+
+
+def _possessor(doc: Any, start: int) -> tuple[int, str | None]:
+    """Start and country of a possessive or adjectival country before an organisation name."""
+    if start >= 2 and doc[start - 1].text in ("'s", "\u2019s") and doc[start - 2].ent_type_ == "GPE":
+        k = start - 2
+        while k > 0 and doc[k - 1].ent_iob_ == "I" and doc[k - 1].ent_type_ == "GPE":
+            k -= 1
+        while doc[k].ent_iob_ == "I" and k > 0:
+            k -= 1
+        return k, _country_key(doc[k : start - 1].text)
+    if start >= 1 and doc[start - 1].lower_ in demonyms():
+        return start - 1, demonyms()[doc[start - 1].lower_]
+    return start, None
+
+
+def _name_item(doc: Any, aid: str, start: int, end: int, label: str, sents: Sequence[int]) -> Candidate:
+    """A name mention over tokens [start, end): label corrected by the alias data."""
+    span = doc[start:end]
+    core = span.text
+    row = canonical_alias(core)
+    lab = TYPE_LABEL.get(row.type, label) if row else label
+    roles, countries = _title(doc, start, stop_at_of=lab not in (PER, ""))
+    roles += _appositive_roles(span.root)
+    if lab in (LOC, NORP):
+        roles, countries = (), ()
+    modifiers: tuple[str, ...] = ()
+    if lab in (ORG, "") and not row:
+        new_start, country = _possessor(doc, start)
+        if country:
+            start, modifiers = new_start, (country,)
+    if lab == "" and any("person" in role_classes().get(r, ()) for r in roles):
+        lab = PER
+    item = Item(
+        doc=aid, group="comparison", order=doc[start].idx, sent=_sent_index(sents, doc[start].idx),
+        text=core, head=span.root.lemma_.lower(), kind="name", label=lab,
+        roles=roles + (countries if lab == PER or not modifiers else ()), modifiers=modifiers,
+        subject=span.root.dep_ in ("nsubj", "nsubjpass"), plural=False,
+    )
+    s, e = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+    return Candidate(s, e, item, OUT_TYPE.get(lab, "MISC"), doc.text[s:e])
+
+
+def _sent_index(starts: Sequence[int], offset: int) -> int:
+    import bisect
+
+    return max(0, bisect.bisect_right(starts, offset) - 1)
+
+
+def _names(doc: Any, aid: str, sents: Sequence[int]) -> list[Candidate]:
+    """NER names (minus organisation words inside a title) and proper-noun runs NER missed."""
+    out: list[Candidate] = []
+    covered: set[int] = set()
+    for ent in doc.ents:
+        covered.update(range(ent.start, ent.end))
+        if ent.label_ not in NER_LABELS:
+            continue
+        head = ent.root.head
+        if ent.label_ != "PERSON" and ent.root.dep_ == "compound" and head.i >= ent.end and _role_of(head):
+            continue  # "Defense" in "French Defense Minister" is part of a title
+        out.append(_name_item(doc, aid, ent.start, ent.end, NER_LABELS[ent.label_], sents))
+    k = 0
+    while k < len(doc):
+        if k in covered or not _proper(doc[k]):
+            k += 1
+            continue
+        end = k
+        while end < len(doc) and end not in covered and _proper(doc[end]) and doc[end].sent == doc[k].sent:
+            end += 1
+        cand = _name_item(doc, aid, k, end, "", sents)
+        if end - k == 1 and doc[k].is_sent_start:  # "Editor's note" or "Syrsky, who ..."
+            cand = replace(cand, weak=True)
+        out.append(cand)
+        k = end
+    return out
+
+
+def _proper(tok: Any) -> bool:
+    """A capitalised proper-noun token that is not a title word ("President")."""
+    return tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.is_alpha and not _role_of(tok)
+
+
+def _nominals(doc: Any, aid: str, sents: Sequence[int], names: Sequence[Candidate]) -> list[Candidate]:
+    """Definite descriptions built on a role word: "the general", "Ukraine's top commander"."""
+    taken = {(c.start, c.end) for c in names if c.item.label not in (LOC, NORP)}  # "the French leader"
+    out = []
+    for chunk in doc.noun_chunks:
+        root = chunk.root
+        role = _role_of(root)
+        if not role or root.tag_ in ("NNS", "NNPS") or any(t.ent_type_ in ("PERSON", "ORG") for t in chunk):
+            continue
+        if root.i + 1 < len(doc) and _proper(doc[root.i + 1]):
+            continue  # a title in front of a name: the name's mention carries it
+        first = chunk[0]
+        countries = tuple(c for t in chunk if t.i != root.i and (c := _country_of(t)))
+        if first.lower_ not in ("the", "this") and not countries:
+            continue
+        start, end = chunk.start, root.i + 1
+        s, e = doc[start].idx, root.idx + len(root.text)
+        if any(a < e and s < b for a, b in taken):
+            continue
+        person = "person" in role_classes().get(role, ())
+        item = Item(
+            doc=aid, group="comparison", order=s, sent=_sent_index(sents, s), text=doc[start:end].text,
+            head=role, kind="nominal", label=PER if person else ORG, modifiers=countries,
+            subject=root.dep_ in ("nsubj", "nsubjpass"),
+        )
+        out.append(Candidate(s, e, item, "PERSON" if person else "ORG", doc.text[s:e]))
+    return out
+
+
+def mentions_for(analysis: Analysis, resources: Resources | None = None) -> list[Candidate]:
+    """Every name and description of every article, in article order (the stage's input)."""
+    out: list[Candidate] = []
+    for art in analysis.articles:
+        doc = analysis.parses.get(art.id)
+        if doc is None:
+            if resources is None:
+                continue
+            doc = resources.parse([art.text])[0]
+        sents = [s.start_char for s in doc.sents]
+        names = _names(doc, art.id, sents)
+        out += sorted(names + _nominals(doc, art.id, sents, names), key=lambda c: c.start)
+    return out
+
+
+def resolve(items: Sequence[Item]) -> list[int]:
+    """Cluster numbers for mention items with the project's data (timed by ``make bench``)."""
+    return cluster(items, cluster_config())
 
 
 def run(analysis: Analysis, resources: Resources) -> Analysis:
-    """Return the analysis unchanged (first version pending)."""
-    return analysis
+    """Find mentions in every article and resolve them into cross-article entities."""
+    cands = mentions_for(analysis, resources)
+    labels = resolve([c.item for c in cands])
+    groups: dict[int, list[Candidate]] = {}
+    for cand, lab in zip(cands, labels, strict=True):
+        groups.setdefault(lab, []).append(cand)
+    order = {a.id: k for k, a in enumerate(analysis.articles)}
+    built = []
+    for members in groups.values():
+        if not any(c.item.kind == "name" for c in members) or all(c.weak for c in members):
+            continue  # a description nobody named, or a capitalised opener linked to nothing
+        members.sort(key=lambda c: (order[c.item.doc], c.start))
+        built.append(_entity(members))
+    built.sort(key=lambda e: (order[e.mentions[0].span.article], e.mentions[0].span.start))
+    entities = tuple(Entity(f"E{k + 1}", e.name, e.type, e.mentions) for k, e in enumerate(built))
+    return analysis.update(entities=entities)
+
+
+def _entity(members: Sequence[Candidate]) -> Entity:
+    """An Entity from its clustered mentions: canonical name, voted type, typed mentions."""
+    names = [c for c in members if c.item.kind == "name"]
+    rows = [r for c in names if (r := canonical_alias(c.item.text))]
+    if rows:
+        name, etype = rows[0].canonical, rows[0].type
+    else:
+        name = max((_display(c.text) for c in names), key=lambda t: len(t.split()))
+        etype = _vote(names)
+    mentions = tuple(
+        Mention(Span(c.item.doc, c.start, c.end), c.text, etype, "name" if c.item.kind == "name" else "nominal")
+        for c in members
+    )
+    return Entity("", name, etype, mentions)
+
+
+def _display(text: str) -> str:
+    words = text.split()
+    if words and words[0].lower() in ("the", "a", "an"):
+        words = words[1:]
+    return " ".join(words)
+
+
+def _vote(names: Sequence[Candidate]) -> str:
+    """The most common spaCy type; people titled as people win over an ORG mislabel."""
+    counts: dict[str, int] = {}
+    for c in names:
+        counts[c.spacy_label] = counts.get(c.spacy_label, 0) + 1
+    if any("person" in role_classes().get(r, ()) for c in names for r in c.item.roles):
+        counts["PERSON"] = counts.get("PERSON", 0) + len(names)
+    counts.pop("MISC", None)
+    return max(counts, key=lambda k: counts[k]) if counts else "MISC"
 
 
 def entity_for_span(analysis: Analysis, span: Span) -> Entity | None:
@@ -21,8 +361,3 @@ def entity_for_span(analysis: Analysis, span: Span) -> Entity | None:
                 if ov > best_len:
                     best, best_len = ent, ov
     return best
-
-
-def alias_note(form: str) -> str | None:
-    """Why a surface form is used (e.g. 'Russian-derived exonym'), from the alias data."""
-    return None

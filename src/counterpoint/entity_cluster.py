@@ -1,0 +1,481 @@
+"""Mention clustering core: one cluster per real-world referent, across documents.
+
+Input is a flat list of :class:`Item` (from spaCy NER, from ECB+ gold mentions, from
+anything); output is one cluster number per item. Passes run from most to least precise
+(a multi-pass sieve in the spirit of Lee et al. 2013), each over *blocks* built from keys
+(normalised name, surname skeleton, acronym, head lemma), so the cost stays near-linear
+in the number of mentions: no pass compares all pairs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+
+PER, ORG, LOC, NORP, TIME = "PER", "ORG", "LOC", "NORP", "TIME"
+DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+CORP_SUFFIXES = frozenset({"inc", "co", "corp", "corporation", "ltd", "llc", "plc", "company", "group", "sa", "ag"})
+ACRONYM_STOP = frozenset({"of", "the", "and", "for", "in", "on", "de", "du", "&"})
+# Pronoun classes: what kind of antecedent each can take.
+PRON_MALE_FEMALE = frozenset(
+    {"he", "him", "his", "himself", "she", "her", "hers", "herself"}
+)
+PRON_IT = frozenset({"it", "its", "itself"})
+PRON_THEY = frozenset({"they", "them", "their", "theirs", "themselves"})
+PRON_FIRST_SG = frozenset({"i", "me", "my", "mine", "myself"})
+PRON_FIRST_PL = frozenset({"we", "us", "our", "ours", "ourselves"})
+PRON_REL_PERSON = frozenset({"who", "whom", "whose"})
+PRON_REL_THING = frozenset({"which", "that"})
+PRON_LOC = frozenset({"there", "here", "where"})
+PRON_TIME = frozenset({"then", "when"})
+
+
+@dataclass(frozen=True)
+class Item:
+    """One mention to cluster, whatever produced it.
+
+    ``group`` is the blocking scope (a comparison, an ECB+ topic): items of different
+    groups never merge. ``order`` orders items inside a document (token or character
+    offset). ``roles`` are descriptive words attached to the mention in its sentence
+    (titles, appositions: "president", "general", "company"); ``modifiers`` are
+    country/possessor keys ("france") that distinguish otherwise equal names.
+    """
+
+    doc: str
+    group: str
+    order: int
+    sent: int
+    text: str
+    head: str
+    kind: str = "name"  # name | nominal | pronoun
+    label: str = ""  # PER, ORG, LOC, NORP, TIME or "" when unknown
+    roles: tuple[str, ...] = ()
+    modifiers: tuple[str, ...] = ()
+    subject: bool = False
+    plural: bool = False
+
+
+@dataclass(frozen=True)
+class Config:
+    """Knobs of the sieve (tuned on the ECB+ dev split)."""
+
+    pronoun_window: int = 2  # sentences back a pronoun may reach
+    nominal_window: int = 2  # sentences back a nominal may reach
+    first_name_ratio: float = 0.75  # skeleton similarity for transliterated first names
+    cross_doc_nominals: bool = True  # merge unlinked nominals by head lemma within a group
+    role_classes: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    aliases: Mapping[str, str] = field(default_factory=dict)  # folded variant -> canonical
+
+
+# ---------------------------------------------------------------- normalisation ----
+def fold(text: str) -> str:
+    """Lower-case, accent-free, straight apostrophes, hyphens glued ("T - Mobile" -> "t-mobile")."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("\u2019", "'").replace("\u2018", "'").lower()
+    text = re.sub(r"\s*-\s*", "-", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def name_words(text: str) -> list[str]:
+    """Content words of a name: no leading determiner, possessive or company suffix."""
+    words = re.findall(r"[\w][\w\-.&]*", fold(text).replace("'s ", " ").removesuffix("'s"))
+    words = [w.strip(".") for w in words if w.strip(".")]
+    while words and words[0] in DETERMINERS:
+        words.pop(0)
+    while len(words) > 1 and words[-1] in CORP_SUFFIXES:
+        words.pop()
+    if len(words) > 2 and words[1] == "of" and words[0] in {"department", "ministry"}:
+        words = words[2:] + [words[0]]  # "Department of Justice" is "Justice Department"
+    return words
+
+
+def skeleton(word: str) -> str:
+    """A romanisation-insensitive key: Syrsky/Syrskyi -> sirski, Zelensky/Zelenskyy -> zelenski."""
+    w = fold(word).replace("'", "")
+    for a, b in (("kh", "h"), ("zh", "z"), ("ts", "c"), ("tz", "c"), ("ck", "k"), ("ph", "f"), ("w", "v")):
+        w = w.replace(a, b)
+    w = re.sub(r"[yj]", "i", w)
+    w = re.sub(r"(.)\1+", r"\1", w)  # doubled letters: Odessa/Odesa, Zelenskyy
+    return w
+
+
+def acronyms(words: Sequence[str]) -> set[str]:
+    """Initialisms of a multi-word name, with and without function words."""
+    if len(words) < 2:
+        return set()
+    full = "".join(w[0] for w in words if w[0].isalnum())
+    content = "".join(w[0] for w in words if w not in ACRONYM_STOP and w[0].isalnum())
+    return {a for a in (full, content) if len(a) >= 2}
+
+
+def similarity(a: str, b: str) -> float:
+    """Normalised Indel similarity in [0, 1] (rapidfuzz's ratio / 100)."""
+    from rapidfuzz.fuzz import ratio
+
+    return float(ratio(a, b)) / 100.0
+
+
+# ---------------------------------------------------------------- union-find ----
+class Clusters:
+    """Union-find over item indices with the per-cluster facts the sieves consult."""
+
+    def __init__(self, items: Sequence[Item]) -> None:
+        self.items = items
+        self.parent = list(range(len(items)))
+        self.members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        a, b = self.find(i), self.find(j)
+        if a == b:
+            return
+        if len(self.members[a]) < len(self.members[b]):
+            a, b = b, a
+        self.parent[b] = a
+        self.members[a].extend(self.members.pop(b))
+
+    def of(self, i: int) -> list[Item]:
+        return [self.items[k] for k in self.members[self.find(i)]]
+
+    def labels(self, i: int) -> set[str]:
+        return {it.label for it in self.of(i) if it.label}
+
+    def modifiers(self, i: int) -> set[str]:
+        """Country keys: organisation modifiers plus countries in people's titles ("@france")."""
+        out = {m for it in self.of(i) for m in it.modifiers}
+        return out | {r[1:] for it in self.of(i) for r in it.roles if r.startswith("@")}
+
+    def words(self, i: int) -> set[str]:
+        """Name words, heads and roles of the cluster: what a nominal may match."""
+        out: set[str] = set()
+        for it in self.of(i):
+            out.update(it.roles)
+            out.add(it.head)
+            if it.kind == "name":
+                out.update(name_words(it.text))
+        return out
+
+    def has_name(self, i: int) -> bool:
+        return any(it.kind == "name" for it in self.of(i))
+
+    def person_like(self, i: int, person_roles: frozenset[str]) -> bool:
+        its = self.of(i)
+        if any(it.label == PER for it in its):
+            return True
+        if any(it.label in (LOC, NORP, TIME) for it in its):
+            return False
+        return any(r in person_roles for it in its for r in it.roles)
+
+
+def compatible_types(a: set[str], b: set[str]) -> bool:
+    """Whether two clusters' NER labels allow a link that only partial evidence supports.
+
+    spaCy's small model mislabels people as ORG often enough that PER/ORG must not stop
+    a link; place or nationality versus person is a real difference. Full-name and
+    alias matches ignore labels altogether.
+    """
+    if not a or not b or a & b:
+        return True
+    return (a | b) <= {PER, ORG}
+
+
+def modifiers_agree(a: set[str], b: set[str]) -> bool:
+    return not a or not b or bool(a & b)
+
+
+# ---------------------------------------------------------------- the sieve ----
+def cluster(items: Sequence[Item], config: Config | None = None) -> list[int]:
+    """Cluster numbers (0..k-1, by first item) for items; equal number = same referent."""
+    cfg = config or Config()
+    cl = Clusters(items)
+    names = [i for i, it in enumerate(items) if it.kind == "name"]
+    keys = {i: name_key(items[i].text, cfg.aliases) for i in names}
+    _exact_names(cl, names, keys)
+    _acronyms(cl, names, keys)
+    _surnames(cl, names, keys, cfg)
+    _partial_names(cl, names, keys, cfg)
+    _name_heads(cl, names, keys, cfg)
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for i in sorted(range(len(items)), key=lambda k: (items[k].doc, items[k].order)):
+        by_doc[items[i].doc].append(i)
+    for doc_items in by_doc.values():
+        _resolve_in_document(cl, doc_items, cfg)
+    if cfg.cross_doc_nominals:
+        _cross_doc_nominals(cl)
+    numbers: dict[int, int] = {}
+    return [numbers.setdefault(cl.find(i), len(numbers)) for i in range(len(items))]
+
+
+def name_key(text: str, aliases: Mapping[str, str]) -> str:
+    """The blocking key of a name: alias-canonical, romanisation-insensitive words."""
+    key = " ".join(name_words(text))
+    key = aliases.get(key, key)
+    return " ".join(skeleton(w) for w in key.split())
+
+
+def _exact_names(cl: Clusters, names: Iterable[int], keys: Mapping[int, str]) -> None:
+    """Same key, same group: one referent, unless modifiers (France's / Ukraine's) differ."""
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i in names:
+        if keys[i]:
+            blocks[(cl.items[i].group, keys[i])].append(i)
+    for members in blocks.values():
+        by_mod: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for i in members:
+            by_mod[tuple(sorted(cl.items[i].modifiers))].append(i)
+        for same in by_mod.values():
+            for j in same[1:]:
+                cl.union(same[0], j)
+        marked = [m for m in by_mod if m]
+        if () in by_mod and len(marked) == 1:
+            cl.union(by_mod[()][0], by_mod[marked[0]][0])
+        elif () in by_mod:  # "The Defense Ministry" after France's and Ukraine's: nearest
+            for i in by_mod[()]:
+                it = cl.items[i]
+                prior = [j for m in marked for j in by_mod[m]
+                         if cl.items[j].doc == it.doc and cl.items[j].order < it.order]
+                if prior:
+                    cl.union(i, max(prior, key=lambda j: cl.items[j].order))
+
+
+def _acronyms(cl: Clusters, names: Sequence[int], keys: Mapping[int, str]) -> None:
+    """NATO = North Atlantic Treaty Organization, HP = Hewlett-Packard: unique expansions only."""
+    index: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for i in names:
+        words = name_words(cl.items[i].text)
+        split = [p for w in words for p in w.split("-") if p]
+        for acr in acronyms(words) | acronyms(split):
+            index[(cl.items[i].group, acr)].add(i)
+    for i in names:
+        words = name_words(cl.items[i].text)
+        if len(words) != 1 or not 2 <= len(words[0].replace(".", "")) <= 6:
+            continue
+        roots = {cl.find(j) for j in index.get((cl.items[i].group, words[0].replace(".", "")), ())}
+        if len(roots) == 1:
+            cl.union(i, roots.pop())
+
+
+def _first_names_agree(a: str, b: str, ratio: float) -> bool:
+    a, b = a.strip("."), b.strip(".")
+    if len(a) == 1 or len(b) == 1:
+        return a[:1] == b[:1]
+    return similarity(skeleton(a), skeleton(b)) >= ratio
+
+
+def _surnames(cl: Clusters, names: Sequence[int], keys: Mapping[int, str], cfg: Config) -> None:
+    """Aleksandr Syrsky = Oleksandr Syrskyi: same surname skeleton, compatible first names."""
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i in names:
+        words = keys[i].split()
+        if len(words) >= 2 and cl.items[i].label in (PER, ORG, ""):
+            blocks[(cl.items[i].group, words[-1])].append(i)
+    for members in blocks.values():
+        firsts: dict[str, int] = {}
+        for i in members:
+            first = keys[i].split()[0]
+            for other, j in firsts.items():
+                if _first_names_agree(first, other, cfg.first_name_ratio) and modifiers_agree(
+                    cl.modifiers(i), cl.modifiers(j)
+                ):
+                    cl.union(i, j)
+            firsts.setdefault(first, i)
+
+
+def _partial_names(cl: Clusters, names: Sequence[int], keys: Mapping[int, str], cfg: Config) -> None:
+    """Syrsky -> Aleksandr Syrsky, T-Mobile -> T-Mobile USA: only unambiguous completions."""
+    person_roles = frozenset(w for w, cls in cfg.role_classes.items() if "person" in cls)
+    suffix: dict[tuple[str, str], set[int]] = defaultdict(set)
+    prefix: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for i in names:
+        words = keys[i].split()
+        if len(words) >= 2:
+            group = cl.items[i].group
+            if cl.person_like(i, person_roles) or cl.items[i].label in ("", ORG):
+                suffix[(group, words[-1])].add(i)
+            if cl.items[i].label != PER:
+                prefix[(group, words[0])].add(i)
+    for i in names:
+        words = keys[i].split()
+        if len(words) != 1:
+            continue
+        it = cl.items[i]
+        cands = {cl.find(j) for j in suffix.get((it.group, words[0]), set()) | prefix.get((it.group, words[0]), set())}
+        cands = {
+            c for c in cands
+            if c != cl.find(i) and compatible_types(cl.labels(i), cl.labels(c))
+            and modifiers_agree(cl.modifiers(i), cl.modifiers(c))
+        }
+        if len(cands) > 1:  # two people share the surname: take the one this document named
+            local = [c for c in cands if any(m.doc == it.doc and m.order < it.order for m in cl.of(c))]
+            cands = set(local[:1]) if len(local) == 1 else set()
+        if len(cands) == 1:
+            cl.union(i, cands.pop())
+
+
+def _name_heads(cl: Clusters, names: Sequence[int], keys: Mapping[int, str], cfg: Config) -> None:
+    """Surgeon General = U.S. Surgeon General: names sharing a head word, barring conflicts.
+
+    Two people whose names share the last word but not the first (Matt Smith, John
+    Smith), or organisations with different country modifiers, stay apart.
+    """
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i in names:
+        if cl.items[i].head and keys[i]:
+            blocks[(cl.items[i].group, skeleton(cl.items[i].head))].append(i)
+    for members in blocks.values():
+        for i in members[1:]:
+            a, b = cl.find(members[0]), cl.find(i)
+            if a != b and _names_agree(cl, a, b, cfg) and compatible_types(cl.labels(a), cl.labels(b)):
+                cl.union(a, b)
+
+
+def _names_agree(cl: Clusters, a: int, b: int, cfg: Config) -> bool:
+    """No person-name conflict (different first names) and no modifier conflict."""
+    if not modifiers_agree(cl.modifiers(a), cl.modifiers(b)):
+        return False
+    firsts_a = {name_words(it.text)[0] for it in cl.of(a) if it.kind == "name" and len(name_words(it.text)) >= 2}
+    firsts_b = {name_words(it.text)[0] for it in cl.of(b) if it.kind == "name" and len(name_words(it.text)) >= 2}
+    if PER in cl.labels(a) | cl.labels(b) and firsts_a and firsts_b:
+        return any(_first_names_agree(x, y, cfg.first_name_ratio) for x in firsts_a for y in firsts_b)
+    return True
+
+
+def _resolve_in_document(cl: Clusters, doc_items: Sequence[int], cfg: Config) -> None:
+    """Nominals, unmarked ambiguous names and pronouns take a preceding antecedent."""
+    person_roles = frozenset(w for w, cls in cfg.role_classes.items() if "person" in cls)
+    for pos, i in enumerate(doc_items):
+        it = cl.items[i]
+        if it.kind == "pronoun":
+            fits = partial(_pronoun_fits, cl, it, person_roles=person_roles)
+            j = _antecedent(cl, doc_items, pos, cfg.pronoun_window, fits)
+            if j is None:  # "We will ...," AMD said: a speaker after the quote
+                j = _following(cl, doc_items, pos, fits)
+        elif it.kind == "nominal":
+            j = _antecedent(cl, doc_items, pos, cfg.nominal_window, partial(_head_fits, cl, it))
+            if j is None:
+                j = _antecedent(cl, doc_items, pos, cfg.nominal_window, partial(_class_fits, cl, it, cfg=cfg))
+        else:
+            continue
+        if j is not None:
+            cl.union(i, j)
+
+
+def _antecedent(cl: Clusters, doc_items: Sequence[int], pos: int, window: int, fits: Callable[[int], bool]) -> int | None:
+    """The most salient earlier item that fits: nearest sentence, then subjects, then nearest."""
+    it = cl.items[doc_items[pos]]
+    best: tuple[int, int, int] | None = None
+    best_j = None
+    for back in range(pos - 1, -1, -1):
+        j = doc_items[back]
+        cand = cl.items[j]
+        dist = it.sent - cand.sent
+        if dist > window:
+            break
+        if cand.kind == "pronoun" and it.kind != "pronoun":
+            continue
+        if cl.find(j) == cl.find(doc_items[pos]) or not fits(j):
+            continue
+        rank = (dist, 0 if (cand.subject or dist == 0) else 1, -cand.order)
+        if best is None or rank < best:
+            best, best_j = rank, j
+    return best_j
+
+
+def _following(cl: Clusters, doc_items: Sequence[int], pos: int, fits: Callable[[int], bool]) -> int | None:
+    it = cl.items[doc_items[pos]]
+    for j in doc_items[pos + 1 :]:
+        cand = cl.items[j]
+        if cand.sent != it.sent:
+            return None
+        if cand.kind != "pronoun" and fits(j):
+            return j
+    return None
+
+
+def _head_fits(cl: Clusters, it: Item, j: int) -> bool:
+    """A description fits a cluster that used its head word: 'the ministry' -> Defense Ministry."""
+    root = cl.find(j)
+    return (
+        it.head in cl.words(root)
+        and modifiers_agree(set(it.modifiers), cl.modifiers(root))
+        and compatible_types({it.label} - {""}, cl.labels(root))
+    )
+
+
+GENERIC_CLASSES = frozenset({"person", "organisation"})
+
+
+def _class_fits(cl: Clusters, it: Item, j: int, *, cfg: Config) -> bool:
+    """'the general' fits a cluster titled commander: role words share a class (data).
+
+    The class ``source`` ("the statement") stands for whoever issued it: the named
+    subject of an earlier sentence.
+    """
+    mine = cfg.role_classes.get(it.head, frozenset()) - GENERIC_CLASSES
+    root = cl.find(j)
+    if not mine or not cl.has_name(root) or not modifiers_agree(set(it.modifiers), cl.modifiers(root)):
+        return False
+    if not compatible_types({it.label} - {""}, cl.labels(root)):
+        return False
+    if "source" in mine:
+        return cl.items[j].subject and cl.items[j].kind == "name"
+    theirs: set[str] = set()
+    for w in cl.words(root):
+        theirs |= cfg.role_classes.get(w, frozenset())
+    return bool(mine & theirs)
+
+
+def _pronoun_fits(cl: Clusters, it: Item, j: int, *, person_roles: frozenset[str]) -> bool:
+    word = fold(it.text)
+    cand = cl.items[j]
+    root = cl.find(j)
+    person = cl.person_like(root, person_roles)
+    labels = cl.labels(root)
+    if word in PRON_REL_PERSON or word in PRON_REL_THING:
+        if cand.sent != it.sent or it.order - cand.order > 12:
+            return False
+    if word in PRON_MALE_FEMALE or word in PRON_FIRST_SG or word in PRON_REL_PERSON:
+        return person and not cand.plural
+    if word in PRON_IT or word in PRON_REL_THING:
+        return not person and not cand.plural and TIME not in labels
+    if word in PRON_THEY:
+        return cand.plural or ORG in labels
+    if word in PRON_FIRST_PL:
+        return cand.plural or ORG in labels
+    if word in PRON_LOC:
+        return LOC in labels
+    if word in PRON_TIME:
+        return TIME in labels
+    return False
+
+
+def _cross_doc_nominals(cl: Clusters) -> None:
+    """Unnamed descriptions with the same head in one group ("the man", "the Oklahoma man").
+
+    They join the one cluster with a name that was described with that head (in any
+    document of the group) when there is exactly one, else each other.
+    """
+    named: dict[tuple[str, str], set[int]] = defaultdict(set)
+    unnamed: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for root in list(cl.members):
+        its = cl.of(root)
+        heads = {it.head for it in its if it.kind == "nominal"}
+        is_named = any(it.kind == "name" for it in its)
+        for h in heads:
+            (named[(its[0].group, h)].add(root) if is_named else unnamed[(its[0].group, h)].append(root))
+    for key, roots in unnamed.items():
+        targets = named.get(key, set())
+        anchor = next(iter(targets)) if len(targets) == 1 else roots[0]
+        for r in roots:
+            if modifiers_agree(cl.modifiers(anchor), cl.modifiers(r)):
+                cl.union(anchor, r)
