@@ -242,9 +242,9 @@ def _api(app: FastAPI, store: Store, runner: Runner, timeout: float) -> None:
         except OverflowError as exc:
             raise StarletteHTTPException(503, str(exc)) from None
 
-    @app.post("/api/compare", tags=["comparisons"], responses=errors)
+    @app.post("/api/compare", tags=["comparisons"], responses=errors, summary="Compare articles and wait")
     async def compare(body: CompareIn) -> JSONResponse:
-        """Compare 2-8 articles; returns the contract JSON plus ``id`` and ``permalink`` (stored)."""
+        """Compare 2-8 articles; returns the contract JSON plus its stored id and permalink."""
         job = submit(body)
         await asyncio.to_thread(job.done.wait, timeout)
         state = job.state(timeout)
@@ -252,25 +252,27 @@ def _api(app: FastAPI, store: Store, runner: Runner, timeout: float) -> None:
             return _error(state.get("code", 504), state.get("error", "the comparison did not finish"))
         return JSONResponse(job.result | {"permalink": f"/c/{job.result['id']}"})
 
-    @app.post("/api/jobs", tags=["comparisons"], status_code=202, responses=errors)
+    @app.post("/api/jobs", tags=["comparisons"], status_code=202, responses=errors, summary="Start a comparison")
     def start(body: CompareIn) -> dict[str, Any]:
-        """Start a comparison in the background; poll ``/api/jobs/{job}`` for its stage and result."""
+        """Start a comparison in the background; poll /api/jobs/{job_id} for its stage and result."""
         return submit(body).state(timeout)
 
-    @app.get("/api/jobs/{job_id}", tags=["comparisons"], responses={404: {"description": "Unknown job"}})
+    @app.get("/api/jobs/{job_id}", tags=["comparisons"], responses={404: {"description": "Unknown job"}},
+             summary="Poll a comparison job")
     def poll(job_id: str) -> dict[str, Any]:
-        """A job's state: ``running`` (with the pipeline stage), ``done`` (with the comparison id) or ``error``."""
+        """A job's state: running (with the pipeline stage), done (with the comparison id) or error."""
         job = runner.get(job_id) if JOB_RE.match(job_id) else None
         if job is None:
             raise StarletteHTTPException(404, f"no job with id {job_id!r}")
         return job.state(timeout)
 
-    @app.get("/api/comparisons/{cid}", tags=["comparisons"], responses={404: {"description": "Unknown id"}})
+    @app.get("/api/comparisons/{cid}", tags=["comparisons"], responses={404: {"description": "Unknown id"}},
+             summary="A stored comparison")
     def get_comparison(cid: str) -> dict[str, Any]:
         """A stored comparison's contract JSON."""
         return {"id": cid, **_stored(store, cid)}
 
-    @app.get("/api/comparisons", tags=["comparisons"])
+    @app.get("/api/comparisons", tags=["comparisons"], summary="Recent comparisons")
     def list_comparisons(limit: int = 50) -> list[dict[str, Any]]:
         """The most recent stored comparisons (id, created, same-story score, article ids)."""
         return store.list(limit=max(1, min(limit, 500)))
