@@ -220,7 +220,11 @@ def test_inline_assets_match_the_meta_csp_hashes() -> None:
         assert body is not None
         digest = base64.b64encode(hashlib.sha256(body.group(1).encode()).digest()).decode()
         assert f"'sha256-{digest}'" in policy
-    assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")  # nothing external
+    # Nothing external: no linked files, no sources, no remote CSS (the one href is the article's source link).
+    tags = parsed(page).tags
+    assert not [t for t, a in tags if t in ("link", "iframe", "object", "embed") or "src" in a]
+    assert "@import" not in page and "url(http" not in page
+    assert [a["href"] for t, a in tags if t == "a" and (a.get("href") or "").startswith("http")] == ["https://example.org/b"]
 
 
 def test_linked_mode_and_fragment() -> None:

@@ -22,7 +22,44 @@
       return p ? p.split(" ") : [];
     }
 
+    var lines = root.querySelector(".cp-lines");
+    var SVGNS = "http://www.w3.org/2000/svg";
+    var last = null;
+
+    function visible(el) { return el && el.offsetParent !== null; }
+
+    // Join a label to its counterparts with a curve across the columns.
+    function connect(uids) {
+      if (!lines) { return; }
+      uids.forEach(function (u) {
+        var from = badges[u];
+        if (!visible(from)) { return; }
+        var rels = (from.getAttribute("data-rels") || "").split(" ");
+        partnersOf(u).forEach(function (p, k) {
+          var to = badges[p];
+          if (!visible(to)) { return; }
+          // Column edge to column edge, at the heights of the two labels, so no text is crossed.
+          var a = from.getBoundingClientRect(), b = to.getBoundingClientRect();
+          var ca = from.closest(".cp-art").getBoundingClientRect(), cb = to.closest(".cp-art").getBoundingClientRect();
+          var ltr = ca.left <= cb.left;
+          var x1 = ltr ? ca.right : ca.left, x2 = ltr ? cb.left : cb.right;
+          var y1 = a.top + a.height / 2, y2 = b.top + b.height / 2, dx = (x2 - x1) / 2;
+          [[x1, y1], [x2, y2]].forEach(function (pt) {
+            var dot = document.createElementNS(SVGNS, "circle");
+            dot.setAttribute("cx", pt[0]); dot.setAttribute("cy", pt[1]); dot.setAttribute("r", "4");
+            lines.appendChild(dot);
+          });
+          var path = document.createElementNS(SVGNS, "path");
+          path.setAttribute("d", "M" + x1 + "," + y1 + " C" + (x1 + dx) + "," + y1 + " " + (x2 - dx) + "," + y2 + " " + x2 + "," + y2);
+          path.setAttribute("class", "rel-" + (rels[k] || "shared"));
+          lines.appendChild(path);
+        });
+      });
+    }
+
     function clear() {
+      last = null;
+      if (lines) { lines.textContent = ""; }
       lit.forEach(function (el) { el.classList.remove("hl"); });
       lit = [];
       if (tip) { tip.hidden = true; tip.textContent = ""; }
@@ -39,7 +76,9 @@
     function show(uids, anchor) {
       clear();
       if (!uids.length) { return; }
+      last = [uids, anchor];
       light(uids);
+      connect(uids);
       if (!tip) { return; }
       uids.forEach(function (u) {
         var src = root.querySelector("[id='" + u + "-why']");
@@ -74,7 +113,13 @@
     root.addEventListener("keydown", function (ev) {
       if (ev.key === "Escape") { clear(); }
     });
-    window.addEventListener("scroll", function () { if (tip && !tip.hidden && !root.contains(document.activeElement)) { clear(); } }, { passive: true });
+    function follow() {
+      if (!last) { return; }
+      if (root.contains(document.activeElement) && document.activeElement.classList.contains("badge")) { show(last[0], last[1]); } else { clear(); }
+    }
+    window.addEventListener("scroll", follow, { passive: true });
+    window.addEventListener("resize", follow);
+    root.querySelectorAll(".cp-cols").forEach(function (c) { c.addEventListener("scroll", follow, { passive: true }); });
 
     // Enter or click on a label: jump to the counterpart, cycling through several.
     root.addEventListener("click", function (ev) {
