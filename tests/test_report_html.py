@@ -250,3 +250,24 @@ def test_out_of_range_offsets_are_clipped() -> None:
     segs = report.view(doc)["articles"][0]["segments"]
     assert "".join(s["text"] for s in segs) == A_TEXT
     assert "fk-other" in segs[-1]["cls"]
+
+
+def test_voices_from_the_quotes_stage_are_preferred() -> None:
+    doc = fixture_doc()
+    doc["extras"]["quotes"] = {"voices": [
+        {"article": "a", "outlet": None, "voice": "E1", "entity": "E1", "name": "Marta Oksanen", "role": "union leader",
+         "country": None, "statements": 3, "direct": 2, "words": 41, "quotes": ["Q1"], "only_here": True},
+    ]}
+    rows = report.view(doc)["voices"]
+    assert rows == [{"outlet": "Harbour <Daily>", "name": "Marta Oksanen", "count": 3, "size": "41 words",
+                     "only_here": True, "notes": ["role: union leader", "1 reported"]}]
+    page = report.render(doc)
+    assert "only this outlet quotes them</span> role: union leader; 1 reported" in page
+
+
+def test_framing_profiles_are_flattened_readably() -> None:
+    doc = fixture_doc()
+    doc["extras"]["framing"] = {"profiles": {"a": {"outlet": "X", "counts": {"loaded": 2, "hedge": 0},
+                                                   "sources": [{"name": "Reuters", "kind": "agency"}]}}}
+    prof = report.view(doc)["framing"]["profiles"]
+    assert prof == [{"outlet": "Harbour <Daily>", "pairs": [("counts.loaded", "2"), ("sources", "Reuters (agency)")]}]

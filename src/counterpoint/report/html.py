@@ -333,19 +333,23 @@ def quote_rows(doc: dict[str, Any], label: dict[str, str], ents: dict[str, Any])
 def voice_rows(doc: dict[str, Any], label: dict[str, str]) -> list[dict[str, Any]]:
     """The quotes stage's voices (``extras.quotes.voices``) when it gives them, else our own count."""
     given = ((doc.get("extras") or {}).get("quotes") or {}).get("voices")
-    rows = given if isinstance(given, list) and all(isinstance(r, dict) and "article" in r for r in given) else voices(doc)
-    return [
-        {
+    ok = isinstance(given, list) and all(isinstance(r, dict) and "article" in r for r in given)
+    rows = given if ok else voices(doc)
+    out = []
+    for r in rows:
+        count = r.get("statements", r.get("count"))
+        size = f"{r['words']} words" if isinstance(r.get("words"), int) else (
+            f"{r['chars']} characters" if isinstance(r.get("chars"), int) else "")
+        notes = [f"{k}: {r[k]}" for k in ("role", "country") if isinstance(r.get(k), str) and r[k]]
+        if isinstance(r.get("direct"), int) and isinstance(count, int) and r["direct"] < count:
+            notes.append(f"{count - r['direct']} reported")
+        out.append({
             "outlet": label.get(r["article"], str(r["article"])),
-            "name": r.get("name") or r.get("speaker") or "unattributed",
-            "count": r.get("count", r.get("quotes", "")),
-            "chars": r.get("chars", ""),
-            "only_here": bool(r.get("only_here")),
-            "extra": {k: v for k, v in r.items() if k not in {"article", "name", "speaker", "count", "quotes", "chars", "only_here"}
-                      and isinstance(v, (str, int, float, bool))},
-        }
-        for r in rows
-    ]
+            "name": r.get("name") or r.get("voice") or r.get("speaker") or "unattributed",
+            "count": count if isinstance(count, int) else "", "size": size,
+            "only_here": bool(r.get("only_here")), "notes": notes,
+        })
+    return out
 
 
 def framing_view(doc: dict[str, Any], label: dict[str, str]) -> dict[str, Any]:
@@ -376,7 +380,9 @@ def profiles(doc: dict[str, Any], label: dict[str, str]) -> list[dict[str, Any]]
     out = []
     for aid, prof in items:
         pairs = _flatten(prof) if isinstance(prof, dict) else [("", _fmt(prof))]
-        out.append({"outlet": label.get(str(aid), str(aid)), "pairs": [p for p in pairs if p[0] != "article"][:24]})
+        skip = ("article", "outlet", "headline", "title")
+        out.append({"outlet": label.get(str(aid), str(aid)),
+                    "pairs": [p for p in pairs if p[0] not in skip and p[1] not in ("", "0")][:24]})
     return out
 
 
@@ -396,8 +402,13 @@ def _fmt(v: Any) -> str:
         return f"{v:.2f}"
     if isinstance(v, (list, tuple)):
         return ", ".join(_fmt(x) for x in v[:12])
+    if isinstance(v, dict) and "name" in v:  # a named item with details: "Reuters (agency)"
+        rest = [_fmt(x) for k, x in v.items() if k != "name" and x not in (None, "")]
+        return f"{v['name']} ({', '.join(rest)})" if rest else str(v["name"])
     if isinstance(v, dict):
         return ", ".join(f"{k}: {_fmt(x)}" for k, x in list(v.items())[:12])
+    if v is None:
+        return ""
     return str(v)
 
 
