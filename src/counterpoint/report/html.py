@@ -334,7 +334,7 @@ def voice_rows(doc: dict[str, Any], label: dict[str, str]) -> list[dict[str, Any
     """The quotes stage's voices (``extras.quotes.voices``) when it gives them, else our own count."""
     given = ((doc.get("extras") or {}).get("quotes") or {}).get("voices")
     ok = isinstance(given, list) and all(isinstance(r, dict) and "article" in r for r in given)
-    rows = given if ok else voices(doc)
+    rows: list[dict[str, Any]] = given if ok and isinstance(given, list) else voices(doc)
     out = []
     for r in rows:
         count = r.get("statements", r.get("count"))
