@@ -88,6 +88,14 @@ def stub_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from _serve(tmp_path_factory.mktemp("web"), stub_compare)
 
 
+def _until(check: Callable[[], bool], seconds: float = 10) -> None:
+    """Poll from Python: the page's CSP rightly forbids the string eval wait_for_function uses."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
+
+
 def _compare(page: Any, base: str, texts: Sequence[str]) -> None:
     page.goto(base + "/")
     for k, text in enumerate(texts):
@@ -160,7 +168,7 @@ def test_error_is_shown_for_an_empty_article(browser: Any, stub_server: str) -> 
     page.locator(".card textarea").nth(1).fill("x")
     page.click("#submit")
     page.wait_for_selector("#error:not([hidden])")
-    page.wait_for_function("document.getElementById('error').textContent.includes('no words')")
+    _until(lambda: "no words" in page.locator("#error").inner_text())
     page.close()
 
 
@@ -189,3 +197,21 @@ def test_real_pipeline_report_in_the_page(browser: Any, tmp_path: Path) -> None:
             page.locator("#result .cp-art .badge").first.hover()
             page.screenshot(path=str(ROOT / shot), full_page=False)
         page.close()
+
+
+def test_uploaded_files_fill_the_cards(browser: Any, stub_server: str, tmp_path: Path) -> None:
+    txt = tmp_path / "harbour.txt"
+    txt.write_text("---\noutlet: Harbour Daily\n---\n" + A.split(PAYLOAD)[0].strip(), encoding="utf-8")
+    html = tmp_path / "tribune.html"
+    html.write_text("<html><head><title>Ferry</title></head><body><article><p>"
+                    + B.replace("\n", "</p><p>") + "</p></article></body></html>", encoding="utf-8")
+    page = browser.new_page()
+    page.goto(stub_server + "/")
+    page.set_input_files("#multi-files", [str(txt), str(html)])
+    _until(lambda: "Valmera" in page.locator(".card textarea").nth(1).input_value())
+    assert page.locator(".card input[name=filename]").nth(1).input_value() == "tribune.html"
+    page.click("#submit")
+    page.wait_for_selector("#result [data-cp-report][data-cp-ready]")
+    heads = page.locator("#result .cp-art h2").all_inner_texts()
+    assert heads == ["Harbour Daily", "tribune"]
+    page.close()

@@ -271,3 +271,19 @@ def test_framing_profiles_are_flattened_readably() -> None:
                                                    "sources": [{"name": "Reuters", "kind": "agency"}]}}}
     prof = report.view(doc)["framing"]["profiles"]
     assert prof == [{"outlet": "Harbour <Daily>", "pairs": [("counts.loaded", "2"), ("sources", "Reuters (agency)")]}]
+
+
+def test_three_articles_share_one_colour_group_across_a_chain() -> None:
+    texts = {"x": "Alpha fact here.", "y": "Alpha fact there.", "z": "Alpha fact everywhere."}
+    arts = [{"id": k, "text": t} for k, t in texts.items()]
+    full = {k: {"article": k, "start": 0, "end": len(t), "text": t} for k, t in texts.items()}
+    doc = {"schema": "counterpoint.comparison/1", "articles": arts, "alignments": [
+        {"relation": "shared", "score": 0.9, "a": full["x"], "b": full["y"], "why": "same"},
+        {"relation": "shared", "score": 0.9, "a": full["y"], "b": full["z"], "why": "same"},
+    ]}
+    view = report.view(doc)
+    units = [u for a in view["articles"] for u in a["units"]]
+    assert [u.group for u in units] == [0, 0, 0] and {tuple(u.labels) for u in units} == {("S1",)}
+    middle = view["articles"][1]["units"][0]
+    assert len(middle.partners) == 2 and len(middle.reasons) == 2
+    assert len(view["coverage"]) == 3 and all(c["shared"] == 1.0 for c in view["coverage"])

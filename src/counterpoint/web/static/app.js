@@ -30,6 +30,9 @@
     card.querySelector("input[name=file]").addEventListener("change", function (ev) {
       if (ev.target.files.length) { readInto(card, ev.target.files[0]); }
     });
+    card.querySelector("textarea[name=text]").addEventListener("input", function () {
+      card.querySelector("input[name=filename]").value = "";  // typed text is plain text, not the file's format
+    });
     cards.appendChild(card);
     renumber();
     return card;
@@ -37,10 +40,10 @@
 
   function readInto(card, file) {
     if (file.size > MAX_FILE) { showError(file.name + ": over the 2 MiB limit"); return Promise.resolve(); }
+    card.querySelector("input[name=filename]").value = file.name;  // claims the card at once
+    card.querySelector("input[name=url]").value = "";
     return file.text().then(function (text) {
       card.querySelector("textarea[name=text]").value = text;
-      card.querySelector("input[name=filename]").value = file.name;
-      card.querySelector("input[name=url]").value = "";
     });
   }
 
@@ -48,7 +51,8 @@
     var list = Array.prototype.slice.call(files);
     list.forEach(function (file) {
       var empty = Array.prototype.find.call(cards.querySelectorAll(".card"), function (c) {
-        return !c.querySelector("textarea").value.trim() && !c.querySelector("input[name=url]").value.trim();
+        return !c.querySelector("textarea").value.trim() && !c.querySelector("input[name=url]").value.trim() &&
+          !c.querySelector("input[name=filename]").value;
       });
       var card = empty || addCard();
       if (card) { readInto(card, file); } else { showError("at most " + maxCards + " articles"); }
