@@ -139,6 +139,9 @@ def test_paste_submit_highlights_reasons_and_inert_payload(browser: Any, stub_se
     focused = page.evaluate("document.activeElement.getAttribute('data-unit')")
     assert focused == cols.nth(1).locator(".badge.b-conflict").get_attribute("data-unit")
 
+    page.keyboard.press("ArrowUp")  # the label above it in the same article
+    assert page.evaluate("document.activeElement.textContent") == cols.nth(1).locator(".badge.b-shared").inner_text()
+
     # A filter hides a relation's labels.
     page.locator("input[data-cp-filter=conflict]").uncheck()
     assert not badge.is_visible()

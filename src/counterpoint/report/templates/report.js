@@ -110,8 +110,16 @@
       if (b.classList && b.classList.contains("badge") && b.hasAttribute("data-unit")) { show([b.getAttribute("data-unit")], b); }
     });
     root.addEventListener("focusout", function () { clear(); });
+    // Arrow keys (or j/k) step through the labels of one article; Escape closes the note.
     root.addEventListener("keydown", function (ev) {
-      if (ev.key === "Escape") { clear(); }
+      if (ev.key === "Escape") { clear(); return; }
+      var b = ev.target;
+      if (!(b.classList && b.classList.contains("badge") && b.hasAttribute("data-unit"))) { return; }
+      var step = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1 }[ev.key];
+      if (!step) { return; }
+      var list = Array.prototype.filter.call(b.closest(".cp-text").querySelectorAll(".badge[data-unit]"), visible);
+      var next = list[list.indexOf(b) + step];
+      if (next) { ev.preventDefault(); next.focus(); }
     });
     function follow() {
       if (!last) { return; }
