@@ -3,11 +3,10 @@
 Needs: ``parses``, ``sentences``, ``entities``.  Adds: ``quotes``, ``quote_matches`` and
 ``extras["quotes"]`` (voices per article, reported speech, quoted terms).
 
-No coreference model exists offline, so attribution is built from spaCy's parse: a quotation
-is tied to the nearest speech cue outside the quotation marks (``data/speech_cues.tsv``), the
-cue's subject (or "according to X") is the source as written, and that source is resolved to
-a named mention: names directly, pronouns by gender, number, recency and salience, role
-nouns ("the general", "the ministry", "the statement") through ``data/role_words.tsv``.
+Attribution is built from spaCy's parse: a quotation is tied to the nearest speech cue
+outside its marks (``data/speech_cues.tsv``), or to an attribution just outside its sentence
+("? Graham asked.", "― Jane Doe", "X continued:"); the cue's subject (or "according to X") is
+the source as written, which :mod:`counterpoint.quote_speakers` resolves to a named mention.
 Quoted terms (scare quotes, titles) are kept apart from statements. Reported speech without
 quotation marks goes to ``extras["quotes"]["reported"]``, because the contract's ``quotes``
 list is scored against direct and partial quotes.
@@ -15,68 +14,28 @@ list is scored against direct and partial quotes.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from .model import Analysis, Quote, QuoteMatch, Sentence, Span
-from .resources import Resources, read_table
+from .quote_speakers import (
+    ORG_WORDS,
+    Attribution,
+    Lexicon,
+    Speaker,
+    describing,
+    lexicon,
+    name_span,
+    speakers,
+)
+from .resources import Resources
 from .segment import quote_regions
 
 MARKS = "\"“”«»„‘’‹›「」"
-NAMED = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
-PRONOUNS = {
-    "he": "m", "him": "m", "she": "f", "her": "f", "they": "p", "them": "p",
-    "it": "n", "i": "1", "we": "1", "you": "2",
-}
-HONORIFIC = {"mr": "m", "mr.": "m", "sir": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f"}
-BINDING = {"his": "m", "him": "m", "himself": "m", "her": "f", "hers": "f", "herself": "f"}
-ORG_WORDS = {"ministry", "forces", "department", "agency", "office", "council", "party", "committee"}
-LOOKBACK = 4  # sentences searched for an antecedent: news re-names speakers within a few
+SAID = {"said", "says", "say"}
+DASHES = "―—–"
 MATCH_MIN = 0.5  # quote-pair score needed to call two renderings the same statement
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    """Speech cues and role words from the data files."""
-
-    cues: Mapping[str, tuple[str, bool]]  # lemma -> (kind, needs a quotation)
-    roles: Mapping[str, tuple[str, str, str]]  # word -> (kind, role, gender)
-
-
-@functools.lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    """The cue and role tables, read once."""
-    cues = {r["lemma"]: (r["kind"], r["needs_quote"] == "1") for r in read_table("speech_cues.tsv")}
-    roles = {r["word"]: (r["kind"], r["role"], r["gender"]) for r in read_table("role_words.tsv")}
-    return Lexicon(cues, roles)
-
-
-@dataclass(frozen=True)
-class Attribution:
-    """One attribution in an article: content, quoted parts, cue and source as written."""
-
-    sentence: int
-    content: tuple[int, int]  # the whole attributed content (clause or quotation)
-    regions: tuple[tuple[int, int], ...]  # quoted text, marks excluded; empty for reported
-    kind: str  # direct, partial or reported
-    cue: str | None = None
-    cue_i: int | None = None  # token index of the cue
-    source: tuple[int, int] | None = None  # the source's words: a name, pronoun or noun phrase
-    source_i: int | None = None  # token index of the source's head
-    inherited: bool = False  # no cue of its own: continues the previous quotation
-
-
-@dataclass(frozen=True)
-class Speaker:
-    """A resolved speaker: the naming mention, its text and how it was found."""
-
-    span: tuple[int, int] | None
-    name: str | None
-    how: str  # named, pronoun, nominal, document, anonymous, none
-    role: str | None = None
 
 
 # ---- quotations -------------------------------------------------------------------------
@@ -113,7 +72,8 @@ def is_term(doc: Any, region: tuple[int, int], sent: Sentence) -> bool:
 def statement_regions(doc: Any, sent: Sentence) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Quotation regions of a sentence split into (statements, terms)."""
     text = doc.text
-    stmts, terms = [], []
+    stmts: list[tuple[int, int]] = []
+    terms: list[tuple[int, int]] = []
     for r in quote_regions(text, sent.span.start, sent.span.end):
         (terms if is_term(doc, r, sent) else stmts).append(r)
     return stmts, terms
@@ -130,10 +90,10 @@ def cue_tokens(doc: Any, sent: Sentence, regions: Sequence[tuple[int, int]], lex
     for t in span:
         if _inside(t.idx, regions):
             continue
-        lemma = t.lemma_.lower()
+        lemma = _lemma(t)
         if lemma == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
             out.append(t)
-        elif lemma in lex.cues and t.pos_ in {"VERB", "AUX"} and lemma != "according":
+        elif lemma in lex.cues and (t.pos_ in {"VERB", "AUX"} or t.lower_ in SAID) and lemma != "according":
             if lex.cues[lemma][1] and not regions:
                 continue
             if not regions and not _has_clause(t) and not _subject(t):
@@ -142,19 +102,31 @@ def cue_tokens(doc: Any, sent: Sentence, regions: Sequence[tuple[int, int]], lex
     return out
 
 
+def _lemma(tok: Any) -> str:
+    """A cue's lemma; sentence-initial "Said"/"According" get odd lemmas from the tagger."""
+    low = tok.lower_
+    return "according" if low == "according" else "say" if low in SAID else str(tok.lemma_.lower())
+
+
 def _has_clause(tok: Any) -> bool:
     return any(c.dep_ == "ccomp" for c in tok.children)
 
 
 def _subject(tok: Any) -> Any | None:
     """The token that does the saying: nsubj, "according to X", or a governing verb's subject."""
-    if tok.lemma_.lower() == "according":
+    if _lemma(tok) == "according":
         for to in tok.children:
             for c in to.children:
                 if c.dep_ == "pobj":
                     return c
         nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
         return next((c for c in nxt.children if c.dep_ == "pobj"), None) if nxt is not None else None
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if (nxt is not None and nxt.pos_ == "PROPN" and nxt.ent_type_ not in {"DATE", "TIME"}
+            and not any(c.dep_ == "nsubj" for c in tok.children)):
+        while nxt.i + 1 < len(tok.doc) and tok.doc[nxt.i + 1].pos_ == "PROPN":
+            nxt = tok.doc[nxt.i + 1]
+        return nxt  # inverted order the parser missed: 'Said Ellis: "..."'
     for _ in range(3):
         subj = next((c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass", "csubj"}), None)
         if subj is not None and subj.lower_ in {"who", "that", "which"} and tok.dep_ == "relcl":
@@ -236,9 +208,9 @@ def sentence_attributions(doc: Any, sent: Sentence, lex: Lexicon) -> tuple[list[
     for cue in cues:
         if cue.i in used:
             continue
-        content = _reported_content(cue)
-        if content is not None:
-            out.append(_make(sent, content, (), "reported", cue))
+        said = _reported_content(cue)
+        if said is not None:
+            out.append(_make(sent, said, (), "reported", cue))
     return out, [inner(text, t) for t in terms]
 
 
@@ -249,13 +221,18 @@ def _tok_span(tok: Any) -> tuple[int, int]:
 
 def _reported_content(cue: Any) -> tuple[int, int] | None:
     """The clause a cue reports: its ccomp, or the clause "according to X" is attached to."""
-    if cue.lemma_.lower() == "according":
+    if _lemma(cue) == "according":
         head = cue.head
         toks = [t for t in head.subtree if t.i < cue.i and not t.is_punct]
         if not toks:
             toks = [t for t in head.subtree if t.i > cue.i + 1 and t not in set(cue.subtree)]
         return (toks[0].idx, toks[-1].idx + len(toks[-1])) if toks else None
     clause = next((c for c in cue.children if c.dep_ == "ccomp"), None)
+    if clause is None and cue.dep_ == "parataxis":
+        # 'X, he said, Y': the content is the clause around the parenthetical cue
+        inner_toks = set(cue.subtree)
+        toks = [t for t in cue.head.subtree if t not in inner_toks and not t.is_punct]
+        return (toks[0].idx, toks[-1].idx + len(toks[-1])) if len(toks) > 2 else None
     if clause is None:
         return None
     s, e = _tok_span(clause)
@@ -269,7 +246,7 @@ def _make(sent: Sentence, content: tuple[int, int], regions: tuple[tuple[int, in
     subj = _subject(cue) if cue is not None else None
     cue_text = None
     if cue is not None:
-        cue_text = "according to" if cue.lemma_.lower() == "according" else cue.text
+        cue_text = "according to" if _lemma(cue) == "according" else cue.text
     return Attribution(
         sentence=sent.index, content=content, regions=regions, kind=kind, cue=cue_text,
         cue_i=cue.i if cue is not None else None,
@@ -287,8 +264,46 @@ def extract(doc: Any, sentences: Sequence[Sentence], lex: Lexicon | None = None)
         found, t = sentence_attributions(doc, sent, lex)
         terms += t
         for a in sorted(found, key=lambda x: x.content):
+            if a.cue is None and a.regions:
+                a = _outside_cue(doc, sentences, a, lex)
             attrs.append(_continue(attrs, a, sentences))
     return _merge_interrupted(attrs, sentences), terms
+
+
+def _outside_cue(doc: Any, sentences: Sequence[Sentence], a: Attribution, lex: Lexicon) -> Attribution:
+    """A quotation whose attribution stands outside its sentence.
+
+    Three layouts: a dash and a name after it ('"..." ― Jane Doe'), a short attribution
+    sentence after it ('"...?" Graham asked.'), a sentence ending in a colon before it
+    ('Caddell continued:').
+    """
+    text, end = doc.text, a.content[1]
+    after = re.match(rf"\s*[{DASHES}]\s*", text[end : end + 6])
+    if after:
+        tok = next((t for t in doc if t.idx >= end + after.end()), None)
+        if tok is not None and tok.pos_ == "PROPN":
+            name = name_span(tok) or (tok.idx, tok.idx + len(tok))
+            return Attribution(a.sentence, a.content, a.regions, a.kind, "―", None, name, tok.i)
+    k = a.sentence
+    near = []
+    if k + 1 < len(sentences) and sentences[k + 1].paragraph == sentences[k].paragraph:
+        near.append(sentences[k + 1])
+    if k > 0 and sentences[k - 1].text.rstrip().endswith(":"):
+        near.append(sentences[k - 1])
+    for sent in near:
+        span = doc.char_span(sent.span.start, sent.span.end, alignment_mode="expand")
+        if span is None or (sent.index > k and len(span) > 12) or quote_regions(text, *span_chars(sent)):
+            continue
+        for t in span:
+            subj = _subject(t) if _lemma(t) in lex.cues and t.pos_ in {"VERB", "AUX"} else None
+            if subj is not None:
+                return Attribution(a.sentence, a.content, a.regions, a.kind, t.text, t.i,
+                                   np_span(subj), subj.i)
+    return a
+
+
+def span_chars(sent: Sentence) -> tuple[int, int]:
+    return sent.span.start, sent.span.end
 
 
 def _continue(prev: list[Attribution], a: Attribution, sentences: Sequence[Sentence]) -> Attribution:
@@ -318,224 +333,6 @@ def _merge_interrupted(attrs: list[Attribution], sentences: Sequence[Sentence]) 
         else:
             out.append(a)
     return out
-
-
-# ---- speakers ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Candidate:
-    """A named mention that a pronoun or role noun may point back to."""
-
-    span: tuple[int, int]
-    text: str
-    label: str  # PERSON, ORG, GPE, NORP, ... (PERSON? for an unlabelled proper-noun speaker)
-    sentence: int
-    head: int  # token index
-    subject: bool
-    speaker: bool
-    gender: str  # m, f or ""
-    context: frozenset[str]  # lower-cased words of its sentence (titles, appositions)
-
-
-def name_span(tok: Any) -> tuple[int, int] | None:
-    """The name a source token belongs to ("France's Defense Ministry"), or None if unnamed."""
-    doc = tok.doc
-    ent = next((e for e in doc.ents if e.start <= tok.i < e.end and e.label_ in NAMED), None)
-    if ent is not None:
-        start, end = ent.start, ent.end
-    elif tok.pos_ == "PROPN":
-        start, end = tok.i, tok.i + 1
-        while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ in {"compound", "flat"}:
-            start -= 1
-    else:
-        return None
-    root = doc[end - 1]
-    poss = next((c for c in root.children if c.dep_ == "poss" and c.i < start), None)
-    if poss is not None and poss.pos_ == "PROPN":
-        start = poss.left_edge.i
-    while start < end and doc[start].lower_ in {"the", "a", "an"}:
-        start += 1
-    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-
-
-def _gender_evidence(doc: Any, lex: Lexicon) -> dict[str, str]:
-    """Surname -> gender from honorifics, gendered role words and bound possessives."""
-    votes: dict[str, set[str]] = {}
-    for ent in doc.ents:
-        if ent.label_ != "PERSON":
-            continue
-        key = ent[-1].lower_
-        prev = doc[ent.start - 1].lower_ if ent.start > 0 else ""
-        g = HONORIFIC.get(prev) or lex.roles.get(prev, ("", "", "-"))[2]
-        if g in {"m", "f"}:
-            votes.setdefault(key, set()).add(g)
-        root = ent.root
-        if root.dep_ in {"nsubj", "nsubjpass"}:
-            bound = {BINDING[t.lower_] for t in root.head.subtree
-                     if t.lower_ in BINDING and t.i > root.i and t.dep_ in {"poss", "dobj", "pobj"}}
-            if len(bound) == 1:
-                votes.setdefault(key, set()).update(bound)
-    return {k: next(iter(v)) for k, v in votes.items() if len(v) == 1}
-
-
-def candidates(doc: Any, sentences: Sequence[Sentence], attrs: Sequence[Attribution],
-               lex: Lexicon) -> list[Candidate]:
-    """Named mentions of an article in text order, with salience and gender."""
-    sent_of = _sentence_index(sentences)
-    speakers = {a.source_i for a in attrs if a.source_i is not None}
-    genders = _gender_evidence(doc, lex)
-    spans: dict[tuple[int, int], tuple[Any, str]] = {}
-    for ent in doc.ents:
-        if ent.label_ in NAMED:
-            spans[name_span(ent.root) or (ent.start_char, ent.end_char)] = (ent.root, ent.label_)
-    for i in speakers:
-        tok = doc[i]
-        ns = name_span(tok)
-        if ns is not None and not any(s <= ns[0] < e for s, e in spans):
-            spans[ns] = (tok, "PERSON?")
-    out = []
-    for (s, e), (root, label) in sorted(spans.items()):
-        k = sent_of(s)
-        sent = sentences[k] if k is not None else None
-        words = frozenset(w.lower() for w in re.findall(r"[\w-]+", sent.text)) if sent else frozenset()
-        out.append(Candidate(
-            (s, e), doc.text[s:e], label, k if k is not None else -1, root.i,
-            root.dep_ in {"nsubj", "nsubjpass"}, root.i in speakers or _names_speaker(root, speakers),
-            genders.get(doc[root.i].lower_, ""), words,
-        ))
-    return out
-
-
-def _names_speaker(root: Any, speakers: set[int]) -> bool:
-    return any(root.i == i or root.head.i == i for i in speakers)
-
-
-def _sentence_index(sentences: Sequence[Sentence]) -> Any:
-    starts = [(s.span.start, s.span.end, s.index) for s in sentences]
-
-    def find(pos: int) -> int | None:
-        for s, e, k in starts:
-            if s <= pos < e:
-                return k
-        return None
-
-    return find
-
-
-def _person_like(c: Candidate) -> bool:
-    if c.label in {"PERSON", "PERSON?"}:
-        return True
-    # spaCy's small model tags some foreign names ORG: accept a short capitalised speaker name
-    words = c.text.split()
-    return (c.label == "ORG" and c.speaker and 2 <= len(words) <= 3
-            and not ORG_WORDS & {w.lower() for w in words} and "'" not in c.text and "’" not in c.text)
-
-
-def _best(cands: Iterable[Candidate], sentence: int, before: int, bonus: Any = None) -> Candidate | None:
-    """The most salient candidate before a position: recent, subject, already a speaker."""
-    best, best_score = None, float("-inf")
-    for c in cands:
-        if c.span[0] >= before or sentence - c.sentence > LOOKBACK or c.sentence < 0:
-            continue
-        score = -1.0 * (sentence - c.sentence) + 1.0 * c.subject + 1.5 * c.speaker
-        score += bonus(c) if bonus else 0.0
-        if score >= best_score:  # ties go to the later mention
-            best, best_score = c, score
-    return best
-
-
-def resolve(doc: Any, a: Attribution, cands: Sequence[Candidate], done: Sequence[tuple[Attribution, Speaker]],
-            lex: Lexicon) -> Speaker:
-    """The named speaker behind an attribution's source (a name, pronoun or role noun)."""
-    if a.source_i is None or a.source is None:
-        return Speaker(None, None, "none")
-    tok = doc[a.source_i]
-    ns = name_span(tok)
-    if ns is not None:
-        return Speaker(ns, doc.text[ns[0] : ns[1]], "named")
-    low, lemma = tok.lower_, tok.lemma_.lower()
-    written = doc.text[a.source[0] : a.source[1]]
-    if tok.pos_ == "PRON" and low in PRONOUNS:
-        return _pronoun(PRONOUNS[low], a, cands, done, written)
-    role = lex.roles.get(low) or lex.roles.get(lemma)
-    if role is None:
-        return Speaker(None, written, "unresolved")
-    kind, role_name, gender = role
-    if kind == "doc":
-        return _document(a, done, written)
-    if kind == "anon" or any(c.lower_ in {"a", "an", "some", "several", "many"} for c in tok.children):
-        return Speaker(None, written, "anonymous", "anonymous")
-    if kind == "org":
-        hit = _best([c for c in cands if lemma in c.text.lower() or low in c.text.lower()],
-                    a.sentence, a.source[0])
-        if hit is None:
-            hit = _best([c for c in cands if c.label == "ORG" and c.speaker], a.sentence, a.source[0])
-        return _found(hit, written, "nominal", role_name)
-    pool = [c for c in cands if _person_like(c) and (gender == "-" or c.gender in {"", gender})]
-    hit = _best(pool, a.sentence, a.source[0], lambda c: 2.0 * (low in c.context or lemma in c.context))
-    return _found(hit, written, "nominal", role_name)
-
-
-def _found(hit: Candidate | None, written: str, how: str, role: str | None = None) -> Speaker:
-    if hit is None:
-        return Speaker(None, written, "unresolved", role)
-    return Speaker(hit.span, hit.text, how, role)
-
-
-def _pronoun(form: str, a: Attribution, cands: Sequence[Candidate],
-             done: Sequence[tuple[Attribution, Speaker]], written: str) -> Speaker:
-    if form in {"1", "2"}:
-        return Speaker(None, written, "unresolved")
-    assert a.source is not None
-    if form in {"m", "f"}:
-        pool = [c for c in cands if _person_like(c) and c.gender in {"", form}]
-    elif form == "p":
-        pool = [c for c in cands if c.label in {"ORG", "GPE", "NORP"}]
-    else:
-        pool = [c for c in cands if c.label in {"ORG", "GPE"}]
-    return _found(_best(pool, a.sentence, a.source[0]), written, "pronoun")
-
-
-def _document(a: Attribution, done: Sequence[tuple[Attribution, Speaker]], written: str) -> Speaker:
-    """'the statement read' -> whoever made the last statement in the sentences before."""
-    for p, sp in reversed(done):
-        if a.sentence - p.sentence > LOOKBACK:
-            break
-        if sp.span is not None and p.sentence < a.sentence:
-            return Speaker(sp.span, sp.name, "document", "document")
-    return Speaker(None, written, "unresolved", "document")
-
-
-def _role_of(doc: Any, span: tuple[int, int], lex: Lexicon) -> str | None:
-    """The role a speaker's naming gives it: a title, an apposition, or a government's voice."""
-    named = doc.char_span(span[0], span[1], alignment_mode="expand")
-    if named is None:
-        return None
-    if named.root.ent_type_ == "GPE":
-        return "government"
-    for t in list(named) + describing(named.root):
-        row = lex.roles.get(t.lower_) or lex.roles.get(t.lemma_.lower())
-        # an organisation word describing a person ("member of parliament") is not their role
-        if row is not None and (row[0] in {"person", "expert"} or (row[0] == "org" and t in named)):
-            return row[1]
-    return None
-
-
-def speakers(doc: Any, sentences: Sequence[Sentence], attrs: Sequence[Attribution],
-             lex: Lexicon | None = None) -> list[Speaker]:
-    """The resolved speaker of each attribution, in order (earlier ones inform later ones)."""
-    lex = lex or lexicon()
-    cands = candidates(doc, sentences, attrs, lex)
-    done: list[tuple[Attribution, Speaker]] = []
-    for a in attrs:
-        prev = done[-1][1] if done else None
-        if a.inherited and prev is not None and done[-1][0].source_i == a.source_i:
-            done.append((a, prev))
-            continue
-        sp = resolve(doc, a, cands, done, lex)
-        if sp.span is not None:
-            sp = Speaker(sp.span, sp.name, sp.how, _role_of(doc, sp.span, lex) or sp.role)
-        done.append((a, sp))
-    return [sp for _, sp in done]
 
 
 # ---- stage ------------------------------------------------------------------------------
@@ -732,19 +529,3 @@ def _country(analysis: Analysis, q: Quote) -> str | None:
             ent = next(e for e in doc.ents if e.start <= t.i < e.end)
             return str(ent.text)
     return None
-
-
-def describing(head: Any) -> list[Any]:
-    """Tokens that describe a named head: titles before it, appositions and "who is" clauses."""
-    doc = head.doc
-    out = [t for t in head.subtree if t.i < head.i]
-    start = min([t.i for t in out] + [head.i])
-    k = start - 1
-    while k >= 0 and doc[k].dep_ in {"compound", "amod", "poss", "case", "det", "nmod", "punct"} \
-            and doc[k].head.i >= start and not doc[k].is_sent_start:
-        out.append(doc[k])
-        k -= 1
-    for c in head.children:
-        if c.dep_ in {"appos", "relcl"}:
-            out.extend(c.subtree)
-    return out

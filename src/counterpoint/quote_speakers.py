@@ -1,0 +1,307 @@
+"""Speakers of quotations: the source as written, resolved to a named mention.
+
+No coreference model exists offline, so resolution is built here from spaCy's parse and NER:
+names stand for themselves ("France's Defense Ministry", with its possessor); pronouns go to
+the most salient earlier mention of compatible gender and number (recent, a grammatical
+subject, already quoted); role nouns ("the general", "the ministry") go to a mention of
+that kind, preferring one described by the same word; document nouns ("the statement read")
+go to whoever made the last statement. Role words and speech cues are data files
+(``data/role_words.tsv``, ``data/speech_cues.tsv``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Sentence
+from .resources import read_table
+
+NAMED = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
+PRONOUNS = {
+    "he": "m", "him": "m", "she": "f", "her": "f", "they": "p", "them": "p",
+    "it": "n", "i": "1", "we": "1", "you": "2",
+}
+HONORIFIC = {"mr": "m", "mr.": "m", "sir": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f"}
+BINDING = {"his": "m", "him": "m", "himself": "m", "her": "f", "hers": "f", "herself": "f"}
+ORG_WORDS = {"ministry", "forces", "department", "agency", "office", "council", "party", "committee"}
+LOOKBACK = 4  # sentences searched for an antecedent: news re-names speakers within a few
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Speech cues and role words from the data files."""
+
+    cues: Mapping[str, tuple[str, bool]]  # lemma -> (kind, needs a quotation)
+    roles: Mapping[str, tuple[str, str, str]]  # word -> (kind, role, gender)
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The cue and role tables, read once."""
+    cues = {r["lemma"]: (r["kind"], r["needs_quote"] == "1") for r in read_table("speech_cues.tsv")}
+    roles = {r["word"]: (r["kind"], r["role"], r["gender"]) for r in read_table("role_words.tsv")}
+    return Lexicon(cues, roles)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One attribution in an article: content, quoted parts, cue and source as written."""
+
+    sentence: int
+    content: tuple[int, int]  # the whole attributed content (clause or quotation)
+    regions: tuple[tuple[int, int], ...]  # quoted text, marks excluded; empty for reported
+    kind: str  # direct, partial or reported
+    cue: str | None = None
+    cue_i: int | None = None  # token index of the cue
+    source: tuple[int, int] | None = None  # the source's words: a name, pronoun or noun phrase
+    source_i: int | None = None  # token index of the source's head
+    inherited: bool = False  # no cue of its own: continues the previous quotation
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A resolved speaker: the naming mention, its text and how it was found."""
+
+    span: tuple[int, int] | None
+    name: str | None
+    how: str  # named, pronoun, nominal, document, anonymous, none
+    role: str | None = None
+
+
+# ---- speakers ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Candidate:
+    """A named mention that a pronoun or role noun may point back to."""
+
+    span: tuple[int, int]
+    text: str
+    label: str  # PERSON, ORG, GPE, NORP, ... (PERSON? for an unlabelled proper-noun speaker)
+    sentence: int
+    head: int  # token index
+    subject: bool
+    speaker: bool
+    gender: str  # m, f or ""
+    context: frozenset[str]  # lower-cased words of its sentence (titles, appositions)
+
+
+def name_span(tok: Any) -> tuple[int, int] | None:
+    """The name a source token belongs to ("France's Defense Ministry"), or None if unnamed."""
+    doc = tok.doc
+    ent = next((e for e in doc.ents if e.start <= tok.i < e.end and e.label_ in NAMED), None)
+    if ent is not None:
+        start, end = ent.start, ent.end
+    elif tok.pos_ == "PROPN":
+        start, end = tok.i, tok.i + 1
+        while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ in {"compound", "flat"}:
+            start -= 1
+    else:
+        return None
+    root = doc[end - 1]
+    poss = next((c for c in root.children if c.dep_ == "poss" and c.i < start), None)
+    if poss is not None and poss.pos_ == "PROPN":
+        start = poss.left_edge.i
+    while start < end and doc[start].lower_ in {"the", "a", "an"}:
+        start += 1
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+
+
+def _gender_evidence(doc: Any, lex: Lexicon) -> dict[str, str]:
+    """Surname -> gender from honorifics, gendered role words and bound possessives."""
+    votes: dict[str, set[str]] = {}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        key = ent[-1].lower_
+        prev = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        g = HONORIFIC.get(prev) or lex.roles.get(prev, ("", "", "-"))[2]
+        if g in {"m", "f"}:
+            votes.setdefault(key, set()).add(g)
+        root = ent.root
+        if root.dep_ in {"nsubj", "nsubjpass"}:
+            bound = {BINDING[t.lower_] for t in root.head.subtree
+                     if t.lower_ in BINDING and t.i > root.i and t.dep_ in {"poss", "dobj", "pobj"}}
+            if len(bound) == 1:
+                votes.setdefault(key, set()).update(bound)
+    return {k: next(iter(v)) for k, v in votes.items() if len(v) == 1}
+
+
+def candidates(doc: Any, sentences: Sequence[Sentence], attrs: Sequence[Attribution],
+               lex: Lexicon) -> list[Candidate]:
+    """Named mentions of an article in text order, with salience and gender."""
+    sent_of = _sentence_index(sentences)
+    speakers = {a.source_i for a in attrs if a.source_i is not None}
+    genders = _gender_evidence(doc, lex)
+    spans: dict[tuple[int, int], tuple[Any, str]] = {}
+    for ent in doc.ents:
+        if ent.label_ in NAMED:
+            spans[name_span(ent.root) or (ent.start_char, ent.end_char)] = (ent.root, ent.label_)
+    for i in speakers:
+        tok = doc[i]
+        ns = name_span(tok)
+        if ns is not None and not any(s <= ns[0] < e for s, e in spans):
+            spans[ns] = (tok, "PERSON?")
+    out = []
+    for (s, e), (root, label) in sorted(spans.items()):
+        k = sent_of(s)
+        sent = sentences[k] if k is not None else None
+        words = frozenset(w.lower() for w in re.findall(r"[\w-]+", sent.text)) if sent else frozenset()
+        out.append(Candidate(
+            (s, e), doc.text[s:e], label, k if k is not None else -1, root.i,
+            root.dep_ in {"nsubj", "nsubjpass"}, root.i in speakers or _names_speaker(root, speakers),
+            genders.get(doc[root.i].lower_, ""), words,
+        ))
+    return out
+
+
+def _names_speaker(root: Any, speakers: set[int]) -> bool:
+    return any(root.i == i or root.head.i == i for i in speakers)
+
+
+def _sentence_index(sentences: Sequence[Sentence]) -> Any:
+    starts = [(s.span.start, s.span.end, s.index) for s in sentences]
+
+    def find(pos: int) -> int | None:
+        for s, e, k in starts:
+            if s <= pos < e:
+                return k
+        return None
+
+    return find
+
+
+def _person_like(c: Candidate) -> bool:
+    if c.label in {"PERSON", "PERSON?"}:
+        return True
+    # spaCy's small model tags some foreign names ORG: accept a short capitalised speaker name
+    words = c.text.split()
+    return (c.label == "ORG" and c.speaker and 2 <= len(words) <= 3
+            and not ORG_WORDS & {w.lower() for w in words} and "'" not in c.text and "’" not in c.text)
+
+
+def _best(cands: Iterable[Candidate], sentence: int, before: int, bonus: Any = None) -> Candidate | None:
+    """The most salient candidate before a position: recent, subject, already a speaker."""
+    best, best_score = None, float("-inf")
+    for c in cands:
+        if c.span[0] >= before or sentence - c.sentence > LOOKBACK or c.sentence < 0:
+            continue
+        score = -1.0 * (sentence - c.sentence) + 1.0 * c.subject + 1.5 * c.speaker
+        score += bonus(c) if bonus else 0.0
+        if score >= best_score:  # ties go to the later mention
+            best, best_score = c, score
+    return best
+
+
+def resolve(doc: Any, a: Attribution, cands: Sequence[Candidate], done: Sequence[tuple[Attribution, Speaker]],
+            lex: Lexicon) -> Speaker:
+    """The named speaker behind an attribution's source (a name, pronoun or role noun)."""
+    if a.source_i is None or a.source is None:
+        return Speaker(None, None, "none")
+    tok = doc[a.source_i]
+    ns = name_span(tok)
+    if ns is not None:
+        return Speaker(ns, doc.text[ns[0] : ns[1]], "named")
+    low, lemma = tok.lower_, tok.lemma_.lower()
+    written = doc.text[a.source[0] : a.source[1]]
+    if tok.pos_ == "PRON" and low in PRONOUNS:
+        return _pronoun(PRONOUNS[low], a, cands, done, written)
+    role = lex.roles.get(low) or lex.roles.get(lemma)
+    if role is None:
+        return Speaker(None, written, "unresolved")
+    kind, role_name, gender = role
+    if kind == "doc":
+        return _document(a, done, written)
+    if kind == "anon" or any(c.lower_ in {"a", "an", "some", "several", "many"} for c in tok.children):
+        return Speaker(None, written, "anonymous", "anonymous")
+    if kind == "org":
+        hit = _best([c for c in cands if lemma in c.text.lower() or low in c.text.lower()],
+                    a.sentence, a.source[0])
+        if hit is None:
+            hit = _best([c for c in cands if c.label == "ORG" and c.speaker], a.sentence, a.source[0])
+        return _found(hit, written, "nominal", role_name)
+    pool = [c for c in cands if _person_like(c) and (gender == "-" or c.gender in {"", gender})]
+    hit = _best(pool, a.sentence, a.source[0], lambda c: 2.0 * (low in c.context or lemma in c.context))
+    return _found(hit, written, "nominal", role_name)
+
+
+def _found(hit: Candidate | None, written: str, how: str, role: str | None = None) -> Speaker:
+    if hit is None:
+        return Speaker(None, written, "unresolved", role)
+    return Speaker(hit.span, hit.text, how, role)
+
+
+def _pronoun(form: str, a: Attribution, cands: Sequence[Candidate],
+             done: Sequence[tuple[Attribution, Speaker]], written: str) -> Speaker:
+    if form in {"1", "2"}:
+        return Speaker(None, written, "unresolved")
+    assert a.source is not None
+    if form in {"m", "f"}:
+        pool = [c for c in cands if _person_like(c) and c.gender in {"", form}]
+    elif form == "p":
+        pool = [c for c in cands if c.label in {"ORG", "GPE", "NORP"}]
+    else:
+        pool = [c for c in cands if c.label in {"ORG", "GPE"}]
+    return _found(_best(pool, a.sentence, a.source[0]), written, "pronoun")
+
+
+def _document(a: Attribution, done: Sequence[tuple[Attribution, Speaker]], written: str) -> Speaker:
+    """'the statement read' -> whoever made the last statement in the sentences before."""
+    for p, sp in reversed(done):
+        if a.sentence - p.sentence > LOOKBACK:
+            break
+        if sp.span is not None and p.sentence < a.sentence:
+            return Speaker(sp.span, sp.name, "document", "document")
+    return Speaker(None, written, "unresolved", "document")
+
+
+def _role_of(doc: Any, span: tuple[int, int], lex: Lexicon) -> str | None:
+    """The role a speaker's naming gives it: a title, an apposition, or a government's voice."""
+    named = doc.char_span(span[0], span[1], alignment_mode="expand")
+    if named is None:
+        return None
+    if named.root.ent_type_ == "GPE":
+        return "government"
+    for t in list(named) + describing(named.root):
+        row = lex.roles.get(t.lower_) or lex.roles.get(t.lemma_.lower())
+        # an organisation word describing a person ("member of parliament") is not their role
+        if row is not None and (row[0] in {"person", "expert"} or (row[0] == "org" and t in named)):
+            return row[1]
+    return None
+
+
+def speakers(doc: Any, sentences: Sequence[Sentence], attrs: Sequence[Attribution],
+             lex: Lexicon | None = None) -> list[Speaker]:
+    """The resolved speaker of each attribution, in order (earlier ones inform later ones)."""
+    lex = lex or lexicon()
+    cands = candidates(doc, sentences, attrs, lex)
+    done: list[tuple[Attribution, Speaker]] = []
+    for a in attrs:
+        prev = done[-1][1] if done else None
+        if a.inherited and prev is not None and done[-1][0].source_i == a.source_i:
+            done.append((a, prev))
+            continue
+        sp = resolve(doc, a, cands, done, lex)
+        if sp.span is not None:
+            sp = Speaker(sp.span, sp.name, sp.how, _role_of(doc, sp.span, lex) or sp.role)
+        done.append((a, sp))
+    return [sp for _, sp in done]
+
+
+
+def describing(head: Any) -> list[Any]:
+    """Tokens that describe a named head: titles before it, appositions and "who is" clauses."""
+    doc = head.doc
+    out = [t for t in head.subtree if t.i < head.i]
+    start = min([t.i for t in out] + [head.i])
+    k = start - 1
+    while k >= 0 and doc[k].dep_ in {"compound", "amod", "poss", "case", "det", "nmod", "punct"} \
+            and doc[k].head.i >= start and not doc[k].is_sent_start:
+        out.append(doc[k])
+        k -= 1
+    for c in head.children:
+        if c.dep_ in {"appos", "relcl"}:
+            out.extend(c.subtree)
+    return out
