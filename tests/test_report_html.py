@@ -287,3 +287,24 @@ def test_three_articles_share_one_colour_group_across_a_chain() -> None:
     middle = view["articles"][1]["units"][0]
     assert len(middle.partners) == 2 and len(middle.reasons) == 2
     assert len(view["coverage"]) == 3 and all(c["shared"] == 1.0 for c in view["coverage"])
+
+
+def test_contract_minimal_document_renders() -> None:
+    """Only the fields CONTRACT.md fixes (no why, forms, kind, extras): still a full report."""
+    doc = fixture_doc()
+    doc["same_story"] = {"score": 0.91, "verdict": True}
+    for al in doc["alignments"]:
+        al.pop("why")
+    for e in doc["entities"]:
+        e.pop("forms")
+    for q in doc["quotes"]:
+        q.pop("kind")
+    for key in ("extras", "warnings", "quote_matches"):
+        doc.pop(key)
+    for a in doc["articles"]:
+        for key in ("coverage", "url", "title", "published", "language"):
+            a.pop(key)
+    page = report.render(doc)
+    assert "✓ Same story" in page and "no reason given" in page
+    assert page.count('class="badge b-conflict"') == 2
+    assert "<td>Marta Oksanen, Oksanen</td>" in page  # naming from the mentions

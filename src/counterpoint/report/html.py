@@ -108,10 +108,9 @@ def view(doc: dict[str, Any]) -> dict[str, Any]:
     label = article_labels(doc)
     units, alignments = build_units(doc)
     texts = {a["id"]: a.get("text", "") for a in doc["articles"]}
-    ent_by_id = {e["id"]: e for e in doc.get("entities", [])}
     return {
         "title": " vs ".join(label[a["id"]] for a in doc["articles"]),
-        "same": doc.get("same_story") or {},
+        "same": _same(doc.get("same_story")),
         "warnings": [str(w) for w in doc.get("warnings", [])],
         "articles": [
             {
@@ -130,12 +129,19 @@ def view(doc: dict[str, Any]) -> dict[str, Any]:
         | {"unique": len(doc.get("unique", []))},
         "alignments": alignments,
         "entities": legend(doc, label),
-        "quotes": quote_rows(doc, label, ent_by_id),
+        "quotes": quote_rows(doc, label),
         "voices": voice_rows(doc, label),
         "framing": framing_view(doc, label),
         "coverage": coverage(doc, texts, label),
         "labels": label,
     }
+
+
+def _same(same: Any) -> dict[str, Any]:
+    """The same-story verdict with every field present (older or hand-made documents lack some)."""
+    if not isinstance(same, dict):
+        return {}
+    return {"score": float(same.get("score") or 0.0), "verdict": bool(same.get("verdict")), "why": str(same.get("why") or "")}
 
 
 def safe_url(url: Any) -> str | None:
@@ -176,7 +182,7 @@ def build_units(doc: dict[str, Any]) -> tuple[dict[str, list[Unit]], list[dict[s
                 me.labels.append(tag)
         if rel == "shared":
             links.append((ua, ub))
-        rows.append({**al, "tag": tag, "ua": ua.uid, "ub": ub.uid,
+        rows.append({**al, "why": al.get("why") or "", "tag": tag, "ua": ua.uid, "ub": ub.uid,
                      "la": label[ua.article], "lb": label[ub.article]})
     for u in doc.get("unique", []):
         un = unit(u)
@@ -295,7 +301,7 @@ def legend(doc: dict[str, Any], label: dict[str, str]) -> list[dict[str, Any]]:
         where = {m["article"] for m in mentions}
         if len(where) < 2 and len(mentions) < 2:
             continue
-        forms = e.get("forms") or {}
+        forms = e.get("forms") or _forms(mentions)
         cells = [list(forms.get(a, [])) for a in arts]
         distinct = {f for c in cells for f in c}
         rows.append({
@@ -307,7 +313,17 @@ def legend(doc: dict[str, Any], label: dict[str, str]) -> list[dict[str, Any]]:
     return rows[:60]
 
 
-def quote_rows(doc: dict[str, Any], label: dict[str, str], ents: dict[str, Any]) -> list[dict[str, Any]]:
+def _forms(mentions: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Names per article from the mentions, for documents without ``forms``."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for m in mentions:
+        text = m.get("text", "")
+        if m.get("kind", "name") == "name" and text and text not in out[m["article"]]:
+            out[m["article"]].append(text)
+    return out
+
+
+def quote_rows(doc: dict[str, Any], label: dict[str, str]) -> list[dict[str, Any]]:
     """Quotes with speaker and the matching statements from other outlets."""
     quotes = doc.get("quotes", [])
     by_id = {q.get("id"): (k, q) for k, q in enumerate(quotes)}
