@@ -116,7 +116,10 @@ def parse_sentences(sents: dict[tuple[str, int], list[str]]) -> dict[tuple[str, 
     nlp = default().nlp
     keys = sorted(sents)
     docs = [Doc(nlp.vocab, words=sents[k]) for k in keys]
-    return dict(zip(keys, nlp.pipe(docs, batch_size=64), strict=True))
+    parsed = dict(zip(keys, nlp.pipe(docs, batch_size=64), strict=True))
+    for (_, sent_id), doc in parsed.items():
+        doc.user_data["sent_id"] = sent_id
+    return parsed
 
 
 def head_of(doc: Any, idx: Sequence[int]) -> Any:
@@ -166,8 +169,10 @@ def name_core(doc: Any, idx: Sequence[int], head: Any) -> str:
 
 def to_items(mentions: list[dict[str, Any]], parses: dict[tuple[str, int], Any]) -> list[Any]:
     """Clustering items for gold mentions: head, kind, NER label, roles, subject, number."""
+    from counterpoint.entities import role_classes
     from counterpoint.entity_cluster import Item
 
+    roles_known = role_classes()
     lower = lowercase_vocab(parses)
     items = []
     for m in mentions:
@@ -177,14 +182,16 @@ def to_items(mentions: list[dict[str, Any]], parses: dict[tuple[str, int], Any])
         head = head_of(doc, idx)
         if head.tag_ in PRONOUN_TAGS or head.pos_ == "PRON":
             kind = "pronoun"
-        elif (head.pos_ == "PROPN" or head.text[:1].isupper()) and head.text.lower() not in lower[topic]:
+        elif (
+            (head.pos_ == "PROPN" or head.text[:1].isupper())
+            and head.text.lower() not in lower[topic]
+            and not (len(idx) == 1 and head.lemma_.lower() in roles_known)  # "President", "Coach"
+        ):
             kind = "name"
         else:
             kind = "nominal"
-        roles = tuple(
-            t.lemma_.lower() for t in doc[min(idx) : max(idx) + 1] if t.pos_ == "NOUN" and t.i != head.i
-        )
-        if head.dep_ in ("appos", "compound") and head.head.pos_ == "NOUN":
+        roles: tuple[str, ...] = ()
+        if head.dep_ == "appos" and head.head.pos_ == "NOUN":
             roles += (head.head.lemma_.lower(),)
         roles += tuple(c.lemma_.lower() for c in head.children if c.dep_ in ("appos", "compound") and c.pos_ == "NOUN")
         items.append(Item(
@@ -192,8 +199,21 @@ def to_items(mentions: list[dict[str, Any]], parses: dict[tuple[str, int], Any])
             sent=m["sent_id"], text=name_core(doc, idx, head) if kind == "name" else m["tokens_str"],
             head=head.lemma_.lower(), kind=kind, label=NER.get(head.ent_type_, ""), roles=roles,
             subject=head.dep_ in ("nsubj", "nsubjpass"), plural=head.tag_ in ("NNS", "NNPS"),
+            partner=_partner(head),
         ))
     return items
+
+
+def _partner(head: Any) -> int | None:
+    """``order`` of the head a mention is equated with: apposition or "X is a Y"."""
+    sent = head.doc.user_data.get("sent_id", 0) if hasattr(head.doc, "user_data") else 0
+    target = None
+    if head.dep_ == "appos":
+        target = head.head
+    elif head.dep_ == "attr" and head.head.lemma_ == "be":
+        subj = [c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        target = subj[0] if subj else None
+    return None if target is None else sent * 1000 + target.i
 
 
 def gold_clusters(mentions: list[dict[str, Any]]) -> Clustering:
