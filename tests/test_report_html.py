@@ -308,3 +308,13 @@ def test_contract_minimal_document_renders() -> None:
     assert "✓ Same story" in page and "no reason given" in page
     assert page.count('class="badge b-conflict"') == 2
     assert "<td>Marta Oksanen, Oksanen</td>" in page  # naming from the mentions
+
+
+def test_time_expressions_carry_their_resolved_dates() -> None:
+    doc = fixture_doc()
+    doc["times"] = [{**span(A_TEXT, "a", "Thursday"), "resolved": "2025-03-13", "resolved_end": None, "granularity": "day"},
+                    {**span(A_TEXT, "a", "Monday"), "resolved": None, "resolved_end": None, "granularity": "unknown"}]
+    segs = report.view(doc)["articles"][0]["segments"]
+    thursday = next(s for s in segs if s["text"] == "Thursday")
+    assert "time" in thursday["cls"].split() and thursday["title"] == "date: 2025-03-13"
+    assert next(s for s in segs if s["text"] == "Monday")["title"] == "date: not resolved"

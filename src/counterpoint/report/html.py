@@ -239,6 +239,7 @@ def segments(article: dict[str, Any], index: int, doc: dict[str, Any], units: li
         marks += [(m["start"], m["end"], "ent", (k, e["id"])) for m in e.get("mentions", []) if m["article"] == aid]
     marks += [(f["start"], f["end"], "frame", f) for f in doc.get("framing", []) if f["article"] == aid]
     marks += [(q["start"], q["end"], "quote", (k, q)) for k, q in enumerate(doc.get("quotes", [])) if q["article"] == aid]
+    marks += [(t["start"], t["end"], "time", t) for t in doc.get("times", []) if t.get("article") == aid]
     marks = [(max(0, int(s)), min(n, int(e)), kind, obj) for s, e, kind, obj in marks if int(s) < int(e)]
     cuts = sorted({0, n, *(s for s, _, _, _ in marks), *(e for _, e, _, _ in marks)})
     starts: dict[int, list[int]] = defaultdict(list)
@@ -276,15 +277,28 @@ def _segment(text: str, here: list[tuple[int, int, str, Any]], opening: list[Uni
         cls += ["frame"] + [f"fk-{_kind(f.get('kind'))}" for f in frames]
     if quotes:
         cls.append("quote")
+    times = [m[3] for m in here if m[2] == "time"]
+    if times:
+        cls.append("time")
+    notes = [f"{f.get('kind')}: {f.get('note') or ''}".strip(": ") for f in frames]
+    notes += [f"date: {_when(t)}" for t in times]
     return {
         "text": text,
         "cls": " ".join(dict.fromkeys(cls)),
         "units": " ".join(u.uid for u in units if u.relations),
         "ents": " ".join(e[1] for e in ents),
-        "title": "; ".join(f"{f.get('kind')}: {f.get('note') or ''}".strip(": ") for f in frames),
+        "title": "; ".join(notes),
         "anchors": [f"cp-q{k}" for k, q in quotes if q["start"] == lo],
         "opening": opening,
     }
+
+
+def _when(t: dict[str, Any]) -> str:
+    """A resolved time expression as a reader would say it: a day, or a range."""
+    start, end = t.get("resolved"), t.get("resolved_end")
+    if not start:
+        return "not resolved"
+    return f"{start} to {end}" if end and end != start else str(start)
 
 
 def _kind(kind: Any) -> str:
