@@ -182,14 +182,18 @@ def _person_like(c: Candidate) -> bool:
             and not ORG_WORDS & {w.lower() for w in words} and "'" not in c.text and "’" not in c.text)
 
 
-def _best(cands: Iterable[Candidate], sentence: int, before: int, bonus: Any = None) -> Candidate | None:
-    """The most salient candidate before a position: recent, subject, already a speaker."""
-    best, best_score = None, float("-inf")
+def _best(cands: Iterable[Candidate], sentence: int, before: int, factor: Any = None) -> Candidate | None:
+    """The most salient candidate before a position.
+
+    Salience after Lappin & Leass (1994): a subject weighs more than another mention, a
+    speaker more again, and the weight halves with each sentence back.
+    """
+    best, best_score = None, 0.0
     for c in cands:
         if c.span[0] >= before or sentence - c.sentence > LOOKBACK or c.sentence < 0:
             continue
-        score = -1.0 * (sentence - c.sentence) + 1.0 * c.subject + 1.5 * c.speaker
-        score += bonus(c) if bonus else 0.0
+        score = (80.0 if c.subject else 50.0) + (40.0 if c.speaker else 0.0)
+        score *= 0.5 ** (sentence - c.sentence) * (factor(c) if factor else 1.0)
         if score >= best_score:  # ties go to the later mention
             best, best_score = c, score
     return best
@@ -223,7 +227,7 @@ def resolve(doc: Any, a: Attribution, cands: Sequence[Candidate], done: Sequence
             hit = _best([c for c in cands if c.label == "ORG" and c.speaker], a.sentence, a.source[0])
         return _found(hit, written, "nominal", role_name)
     pool = [c for c in cands if _person_like(c) and (gender == "-" or c.gender in {"", gender})]
-    hit = _best(pool, a.sentence, a.source[0], lambda c: 2.0 * (low in c.context or lemma in c.context))
+    hit = _best(pool, a.sentence, a.source[0], lambda c: 2.0 if low in c.context or lemma in c.context else 1.0)
     return _found(hit, written, "nominal", role_name)
 
 

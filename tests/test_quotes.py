@@ -1,0 +1,193 @@
+"""Quotes: quotation styles, terms, speakers (named, pronoun, role noun), matching, voices."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from counterpoint import quote_speakers, quotes, segment
+from counterpoint.model import Analysis, Quote, Span
+from counterpoint.resources import Resources
+from tests.conftest import make_article
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_quotes(resources: Resources, *texts: str) -> Analysis:
+    """segment + quotes over small articles a, b, ... (entities are optional to the stage)."""
+    arts = tuple(make_article(t, chr(ord("a") + k)) for k, t in enumerate(texts))
+    an = segment.run(Analysis(articles=arts), resources)
+    return quotes.run(an, resources)
+
+
+def only(an: Analysis) -> Quote:
+    assert len(an.quotes) == 1, [an.text_of(q.span) for q in an.quotes]
+    return an.quotes[0]
+
+
+# ---- no model -----------------------------------------------------------------------------
+def test_data_files_load_with_the_rows_the_resolver_needs() -> None:
+    lex = quote_speakers.lexicon()
+    assert lex.cues["say"] == ("speech", False)
+    assert lex.cues["add"][1] is True  # "add" counts only with a quotation attached
+    assert lex.roles["general"][0] == "person"
+    assert lex.roles["ministry"][0] == "org"
+    assert lex.roles["statement"][0] == "doc"
+    assert lex.roles["spokeswoman"][2] == "f"
+
+
+def test_inner_strips_marks_and_trailing_commas() -> None:
+    text = "“We will win,” he said."
+    s, e = quotes.inner(text, (0, 14))
+    assert text[s:e] == "We will win"
+
+
+def test_voice_key_is_the_surname_for_people_and_the_name_for_bodies() -> None:
+    assert quotes._voice_key("Aleksandr Syrsky") == "syrsky"
+    assert quotes._voice_key("France's Defense Ministry") == "france defense ministry"
+    assert quotes._voice_key("Ukraine's Defense Ministry") != quotes._voice_key("France's Defense Ministry")
+
+
+class FakeEmbed(Resources):
+    """Embeddings from a table: texts sharing a label get the same unit vector."""
+
+    def __init__(self, labels: dict[str, int]) -> None:
+        super().__init__()
+        self.labels = labels
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), 8), dtype=np.float32)
+        for k, t in enumerate(texts):
+            out[k, self.labels[t]] = 1.0
+        return out
+
+
+def _q(qid: str, art: str, text: str, speaker: str | None) -> Quote:
+    return Quote(qid, Span(art, 0, len(text)), text, "direct", None, speaker)
+
+
+def test_matching_needs_meaning_and_rejects_a_different_speaker() -> None:
+    arts = (make_article("x" * 80, "a"), make_article("y" * 80, "b"))
+    an = Analysis(articles=arts)
+    qs = [
+        _q("Q1", "a", "visit the training centres and see staff", "Syrsky"),
+        _q("Q2", "b", "see the training centres and their personnel", "Oleksandr Syrskyi"),
+        _q("Q3", "b", "the first group is on its way", "Goncharenko"),
+    ]
+    res = FakeEmbed({qs[0].text: 0, qs[1].text: 0, qs[2].text: 0})
+    found = quotes.match_quotes(an, qs, res)
+    assert [(m.a, m.b) for m in found] == [("Q1", "Q2")]
+    assert "same speaker" in found[0].why
+    unrelated = FakeEmbed({qs[0].text: 0, qs[1].text: 1, qs[2].text: 2})
+    assert quotes.match_quotes(an, qs[:2], unrelated) == [] or quotes.pair_score(0.0, 0.5, 1.0) < quotes.MATCH_MIN
+
+
+def test_polnear_reader_and_matching(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import eval_polnear
+
+    text = 'Tax cuts help, the senator said. "It works," she added.'
+    ann = tmp_path / "x_1.ann"
+    ann.write_text(
+        "E1\tAttribution:T4 Content:T1 Cue:T3 Source:T2\n"
+        "T1\tContent 0 14\tTax cuts help\n"
+        "T2\tSource 16 27\tthe senator\nT3\tCue 28 32\tsaid\nT4\tAttribution 28 32\tsaid\n"
+        "T5\tContent 33 44\t\"It works,\"\nT6\tSource 45 48\tshe\nT7\tCue 49 54\tadded\n"
+        "E2\tAttribution:T8 Content:T5 Cue:T7 Source:T6\nT8\tAttribution 49 54\tadded\n",
+        encoding="utf-8",
+    )
+    gold = eval_polnear.parse_ann(ann, text)
+    assert [g.direct for g in gold] == [False, True]
+    assert gold[0].source == ((16, 27),)
+    assert eval_polnear.match(text, gold, [(34, 42), (0, 13)]) == {0: 1, 1: 0}
+
+
+# ---- with spaCy ----------------------------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.parametrize("opening,closing", [("“", "”"), ('"', '"'), ("«", "»"), ("„", "“"), ("‘", "’")])
+def test_every_mark_style_gives_a_direct_quote(resources: Resources, opening: str, closing: str) -> None:
+    text = f"{opening}We will rebuild the bridge before winter,{closing} Mayor Anna Kovac said on Monday."
+    q = only(run_quotes(resources, text))
+    assert q.kind == "direct"
+    assert q.text == "We will rebuild the bridge before winter"
+    assert q.speaker_name == "Anna Kovac"
+    assert q.cue == "said"
+
+
+@pytest.mark.slow
+def test_interrupted_and_multi_sentence_quotes_are_one_quote(resources: Resources) -> None:
+    text = ("“We will not give up,” Mayor Anna Kovac said. “We will rebuild the bridge. "
+            "It belongs to all of us.”\nThe council meets on Friday.")
+    q = only(run_quotes(resources, text))
+    assert q.text.startswith("We will not give up") and q.text.endswith("It belongs to all of us.")
+    assert q.speaker_name == "Anna Kovac"
+
+
+@pytest.mark.slow
+def test_scare_quotes_and_titles_are_terms_not_statements(resources: Resources) -> None:
+    text = ("Mayor Anna Kovac argued that the city needs a policy of “strategic patience” on the bridge. "
+            "She recommended the book “The Art of Bridges” to the council.")
+    an = run_quotes(resources, text)
+    assert an.quotes == ()
+    terms = [t["text"] for t in an.extras["quotes"]["terms"]]
+    assert terms == ["strategic patience", "The Art of Bridges"]
+    reported = an.extras["quotes"]["reported"]
+    assert [r["cue"] for r in reported] == ["argued"]  # reported speech kept apart from quotes
+
+
+@pytest.mark.slow
+def test_partial_quote_inside_reported_speech(resources: Resources) -> None:
+    text = ("Commander Oleksandr Syrskyi said he had signed documents “that will allow the first "
+            "instructors to visit our training centers soon.”")
+    q = only(run_quotes(resources, text))
+    assert q.kind == "partial"
+    assert q.text.startswith("that will allow")
+    assert q.speaker_name == "Oleksandr Syrskyi"
+
+
+@pytest.mark.slow
+def test_pronoun_speaker_goes_to_the_last_compatible_person(resources: Resources) -> None:
+    text = ("Western personnel are active in the region, President Vladimir Putin said on Tuesday.\n"
+            "“They are specialists under the guise of mercenaries,” he told the press.\n"
+            "Mr. Tom Ellis met Jane Harper on Monday. “We have agreed on the budget,” she said.")
+    an = run_quotes(resources, text)
+    by_text = {q.text[:10]: q for q in an.quotes}
+    assert by_text["They are s"].speaker_name == "Vladimir Putin"
+    assert by_text["We have ag"].speaker_name == "Jane Harper"  # "Mr." rules out Tom Ellis
+
+
+@pytest.mark.slow
+def test_role_nouns_resolve_to_the_named_speaker(resources: Resources) -> None:
+    text = (
+        "France's Defense Ministry told Reuters that training is one of the projects discussed.\n"
+        "“This track continues to be the subject of work with our partners,” the ministry said.\n"
+        "Ukraine's Defense Ministry later confirmed that discussions are ongoing.\n"
+        "“The ministry began internal work on the relevant documents,” the statement read.\n"
+        "General Oleksandr Syrskyi said the first instructors would arrive soon.\n"
+        "“I believe other partners will join this project,” the general said."
+    )
+    an = run_quotes(resources, text)
+    names = [q.speaker_name for q in an.quotes]
+    assert names == ["France's Defense Ministry", "Ukraine's Defense Ministry", "Oleksandr Syrskyi"]
+
+
+@pytest.mark.slow
+def test_same_statement_across_outlets_and_voices(resources: Resources) -> None:
+    a = ("Syrsky said on Monday that he had signed papers allowing instructors from France to visit "
+         "training facilities and “familiarize themselves with their infrastructure and personnel.”")
+    b = ("Syrskyi said he had already signed documents “that will allow the first French instructors "
+         "to visit our training centers soon and see infrastructure and staff.”\n"
+         "“Our towns need air defence now,” Mayor Anna Kovac said.")
+    an = run_quotes(resources, a, b)
+    assert len(an.quote_matches) == 1
+    m = an.quote_matches[0]
+    texts = {q.id: q.text for q in an.quotes}
+    assert texts[m.a].startswith("familiarize") and texts[m.b].startswith("that will allow")
+    rows: list[dict[str, Any]] = an.extras["quotes"]["voices"]
+    only_here = {r["voice"] for r in rows if r["only_here"]}
+    assert "kovac" in only_here and "syrskyi" not in only_here
