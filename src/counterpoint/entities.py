@@ -90,7 +90,7 @@ def cluster_config() -> Config:
 
 
 # ---------------------------------------------------------------- the stage ----
-NER_LABELS = {"PERSON": PER, "ORG": ORG, "GPE": LOC, "LOC": LOC, "FAC": LOC, "NORP": NORP}
+NER_LABELS = {"PERSON": PER, "ORG": ORG, "GPE": LOC, "LOC": LOC, "FAC": LOC, "NORP": NORP, "PROPN": ""}
 OUT_TYPE = {PER: "PERSON", ORG: "ORG", LOC: "GPE", NORP: "NORP", "": "MISC"}
 TYPE_LABEL = {"PERSON": PER, "ORG": ORG, "GPE": LOC, "LOC": LOC, "NORP": NORP}
 TITLE_WINDOW = 7  # tokens before a name searched for its title ("French Defense Minister")
@@ -216,18 +216,45 @@ def _sent_index(starts: Sequence[int], offset: int) -> int:
     return max(0, bisect.bisect_right(starts, offset) - 1)
 
 
+def _ner_spans(doc: Any) -> list[tuple[int, int, str]]:
+    """spaCy's entity spans, with a split person name repaired.
+
+    The small model sometimes cuts "Oleksandr Syrskyi" into ORG "Oleksandr" and PERSON
+    (or nothing) "Syrskyi": a lone proper noun glued to a following PERSON is taken as its
+    first name, and one glued to untagged proper nouns becomes a name of unknown type
+    ("PROPN"), which titles and names then type.
+    """
+    spans = [(e.start, e.end, e.label_) for e in doc.ents]
+    tagged = {i for e in doc.ents for i in range(e.start, e.end)}
+    out: list[tuple[int, int, str]] = []
+    for start, end, label in spans:
+        if end - start == 1 and label in ("ORG", "GPE", "NORP") and _proper(doc[start]):
+            stop = end
+            while stop < len(doc) and stop not in tagged and _proper(doc[stop]) and doc[stop].sent == doc[start].sent:
+                stop += 1
+            if stop > end:
+                end, label = stop, "PROPN"
+        if out and label == "PERSON":
+            p_start, p_end, p_label = out[-1]
+            if p_end == start and p_end - p_start == 1 and p_label != "PERSON" and _proper(doc[p_start]):
+                out[-1] = (p_start, end, "PERSON")
+                continue
+        out.append((start, end, label))
+    return out
+
+
 def _names(doc: Any, aid: str, sents: Sequence[int]) -> list[Candidate]:
     """NER names (minus organisation words inside a title) and proper-noun runs NER missed."""
     out: list[Candidate] = []
     covered: set[int] = set()
-    for ent in doc.ents:
-        covered.update(range(ent.start, ent.end))
-        if ent.label_ not in NER_LABELS:
+    for start, end, label in _ner_spans(doc):
+        covered.update(range(start, end))
+        if label not in NER_LABELS:
             continue
-        head = ent.root.head
-        if ent.label_ != "PERSON" and ent.root.dep_ == "compound" and head.i >= ent.end and _role_of(head):
+        root = doc[start:end].root
+        if label != "PERSON" and root.dep_ == "compound" and root.head.i >= end and _role_of(root.head):
             continue  # "Defense" in "French Defense Minister" is part of a title
-        out.append(_name_item(doc, aid, ent.start, ent.end, NER_LABELS[ent.label_], sents))
+        out.append(_name_item(doc, aid, start, end, NER_LABELS[label], sents))
     k = 0
     while k < len(doc):
         if k in covered or not _proper(doc[k]):

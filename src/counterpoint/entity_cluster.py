@@ -66,7 +66,8 @@ class Config:
     """Knobs of the sieve (tuned on the ECB+ dev split)."""
 
     pronoun_window: int = 2  # sentences back a pronoun may reach
-    nominal_window: int = 2  # sentences back a nominal may reach
+    nominal_window: int = 2  # sentences back a nominal may reach by its head word
+    role_window: int = 6  # ... and by a role class ("the French leader"), a stricter match
     first_name_ratio: float = 0.75  # skeleton similarity for transliterated first names
     cross_doc_nominals: bool = True  # merge unlinked nominals by head lemma within a group
     role_classes: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -106,7 +107,7 @@ def skeleton(word: str) -> str:
     for a, b in (("kh", "h"), ("zh", "z"), ("ts", "c"), ("tz", "c"), ("ck", "k"), ("ph", "f"), ("w", "v")):
         w = w.replace(a, b)
     w = re.sub(r"[yj]", "i", w)
-    w = re.sub(r"(.)\1+", r"\1", w)  # doubled letters: Odessa/Odesa, Zelenskyy
+    w = re.sub(r"([a-z])\1+", r"\1", w)  # doubled letters: Odessa/Odesa, Zelenskyy
     return w
 
 
@@ -406,7 +407,7 @@ def _resolve_in_document(cl: Clusters, doc_items: Sequence[int], cfg: Config) ->
         elif it.kind == "nominal":
             j = _antecedent(cl, doc_items, pos, cfg.nominal_window, partial(_head_fits, cl, it))
             if j is None:
-                j = _antecedent(cl, doc_items, pos, cfg.nominal_window, partial(_class_fits, cl, it, cfg=cfg))
+                j = _antecedent(cl, doc_items, pos, cfg.role_window, partial(_class_fits, cl, it, cfg=cfg))
         else:
             continue
         if j is not None:

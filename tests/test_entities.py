@@ -1,0 +1,251 @@
+"""Entity resolution: spelling keys, alias data, the clustering sieve, and the stage."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from counterpoint import entities
+from counterpoint.entity_cluster import Item, cluster, name_words, skeleton
+from counterpoint.model import Analysis, Span
+from counterpoint.resources import read_table
+from tests.conftest import make_article
+
+
+def item(text: str, doc: str = "a", order: int = 0, sent: int = 0, **kw: object) -> Item:
+    """A name item; the head is the last word unless given."""
+    kw.setdefault("head", text.split()[-1].lower())
+    return Item(doc=doc, group="g", order=order, sent=sent, text=text, **kw)  # type: ignore[arg-type]
+
+
+def same(labels: list[int], i: int, j: int) -> bool:
+    return labels[i] == labels[j]
+
+
+def resolve(*items: Item) -> list[int]:
+    return entities.resolve(list(items))
+
+
+# ---------------------------------------------------------------- keys ----
+def test_skeleton_ignores_romanisation_differences() -> None:
+    assert skeleton("Syrsky") == skeleton("Syrskyi")
+    assert skeleton("Zelensky") == skeleton("Zelenskyy")
+    assert skeleton("Odessa") == skeleton("Odesa")
+    assert skeleton("Moscow") != skeleton("Kyiv")
+
+
+def test_name_words_drop_determiners_honorifics_and_company_suffixes() -> None:
+    assert name_words("the Parliamentary Assembly") == ["parliamentary", "assembly"]
+    assert name_words("Dr. Regina Benjamin") == ["regina", "benjamin"]
+    assert name_words("Apple Inc.") == ["apple"]
+    assert name_words("Department of Justice") == ["justice", "department"]
+    assert name_words("O'Brien's") == ["o'brien"]
+
+
+# ---------------------------------------------------------------- alias data ----
+@pytest.mark.parametrize("name", ["aliases.tsv", "roles.tsv", "demonyms.tsv", "names_cyrillic.tsv"])
+def test_every_data_row_names_its_source(name: str) -> None:
+    rows = read_table(name)
+    assert rows, name
+    for row in rows:
+        assert row.get("source", "").strip(), row
+        assert all(v and v.strip() for v in row.values()), row
+
+
+def test_alias_rows_are_complete_and_unambiguous() -> None:
+    rows = entities.alias_rows()
+    seen: dict[str, str] = {}
+    for row in rows:
+        assert row.variant and row.canonical and row.type and row.note and row.source, row
+        key = " ".join(name_words(row.variant))
+        assert seen.setdefault(key, row.canonical) == row.canonical, f"{row.variant} has two canonicals"
+
+
+def test_alias_note_explains_naming_choices() -> None:
+    assert entities.alias_note("Kiev") == "Russian-derived exonym"
+    assert "KMU 2010" in (entities.alias_note("Kyiv") or "")
+    assert "Russian transliteration" in (entities.alias_note("Aleksandr Syrsky") or "")
+    assert "KMU 2010" in (entities.alias_note("Oleksandr Syrskyi") or "")
+    assert entities.alias_note("the Kiev") == "Russian-derived exonym"
+    assert entities.alias_note("Springfield") is None
+
+
+def test_romanised_variants_come_from_the_cyrillic_names() -> None:
+    kharkiv = entities.canonical_alias("Kharkov")
+    assert kharkiv is not None and kharkiv.canonical == "Kharkiv"
+    row = entities.canonical_alias("Aleksandr Syrsky")
+    assert row is not None and row.canonical == "Oleksandr Syrskyi" and row.type == "PERSON"
+
+
+# ---------------------------------------------------------------- the sieve ----
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Kiev", "Kyiv"), ("Kharkov", "Kharkiv"), ("Odessa", "Odesa"), ("Lvov", "Lviv")],
+)
+def test_exonyms_link(a: str, b: str) -> None:
+    labels = resolve(item(a, "a", label="LOC"), item(b, "b", label="LOC"))
+    assert same(labels, 0, 1)
+
+
+def test_transliterations_link_across_articles() -> None:
+    labels = resolve(
+        item("Aleksandr Syrsky", "a", label="PER"),
+        item("Oleksandr Syrskyi", "b", label="PER"),
+        item("Zelensky", "a", order=50, label="PER"),
+        item("Zelenskyy", "b", order=50, label="PER"),
+    )
+    assert same(labels, 0, 1) and same(labels, 2, 3) and not same(labels, 0, 2)
+
+
+def test_ner_type_error_does_not_block_a_name_link() -> None:
+    # spaCy's small model tags "Oleksandr Syrskyi" as ORG.
+    labels = resolve(
+        item("Oleksandr Syrskyi", "a", label="ORG"),
+        item("Syrsky", "b", label="PER"),
+        item("Aleksandr Syrsky", "b", order=9, label="PER"),
+    )
+    assert len(set(labels)) == 1
+
+
+def test_partial_names_and_titles_link() -> None:
+    labels = resolve(item("Vladimir Putin", "a", label="PER"), item("Putin", "b", label="PER"))
+    assert same(labels, 0, 1)
+
+
+@pytest.mark.parametrize(
+    ("short", "full"),
+    [("NATO", "North Atlantic Treaty Organization"), ("DOJ", "Justice Department"),
+     ("Department of Justice", "Justice Department"), ("HP", "Hewlett-Packard")],
+)
+def test_abbreviations_link(short: str, full: str) -> None:
+    labels = resolve(item(short, "a", label="ORG"), item(full, "b", label="ORG"))
+    assert same(labels, 0, 1)
+
+
+def test_places_stay_apart() -> None:
+    labels = resolve(item("Moscow", "a", label="LOC"), item("Kyiv", "b", label="LOC"), item("Kiev", "a", 5, label="LOC"))
+    assert not same(labels, 0, 1) and same(labels, 1, 2)
+
+
+def test_country_modifiers_keep_ministries_apart() -> None:
+    labels = resolve(
+        item("Defense Ministry", "a", 0, 0, label="ORG", modifiers=("france",)),
+        item("Defense Ministry", "a", 40, 1, label="ORG", modifiers=("ukraine",)),
+        item("The Defense Ministry", "a", 90, 2, label="ORG"),
+        item("Defense Ministry", "b", 0, 0, label="ORG", modifiers=("france",)),
+    )
+    assert not same(labels, 0, 1)
+    assert same(labels, 0, 3)
+    assert same(labels, 1, 2), "an unmarked mention takes the nearest marked one before it"
+
+
+def test_two_people_sharing_a_surname_stay_apart() -> None:
+    labels = resolve(
+        item("John Smith", "a", 0, 0, label="PER"),
+        item("Matt Smith", "b", 0, 0, label="PER"),
+        item("Smith", "b", 30, 1, label="PER"),
+    )
+    assert not same(labels, 0, 1)
+    assert same(labels, 1, 2), "a bare surname goes to the person its own article named"
+
+
+def test_description_links_to_the_titled_person_nearby() -> None:
+    labels = resolve(
+        item("Emmanuel Macron", "a", 0, 0, label="PER", roles=("president", "@france")),
+        item("Oleksandr Syrskyi", "a", 50, 1, label="PER", roles=("commander-in-chief", "@ukraine")),
+        item("the general", "a", 90, 2, head="general", kind="nominal", label="PER"),
+        item("the French leader", "a", 120, 3, head="leader", kind="nominal", label="PER", modifiers=("france",)),
+    )
+    assert same(labels, 1, 2)
+    assert same(labels, 0, 3) and not same(labels, 0, 1)
+
+
+def test_description_links_by_head_word() -> None:
+    labels = resolve(
+        item("Defense Ministry", "a", 0, 0, label="ORG", modifiers=("france",)),
+        item("Reuters", "a", 30, 0, label="ORG"),
+        item("the ministry", "a", 90, 1, head="ministry", kind="nominal", label="ORG"),
+    )
+    assert same(labels, 0, 2) and not same(labels, 1, 2)
+
+
+def test_pronouns_take_a_compatible_antecedent() -> None:
+    labels = cluster([
+        item("Maria Lopez", "a", 0, 0, label="PER"),
+        item("Acme Corp", "a", 10, 0, label="ORG"),
+        item("she", "a", 30, 1, head="she", kind="pronoun"),
+        item("its", "a", 40, 1, head="its", kind="pronoun"),
+    ])
+    assert same(labels, 0, 2) and same(labels, 1, 3)
+
+
+def test_groups_block_links() -> None:
+    a = item("Kyiv", "a", label="LOC")
+    b = Item(doc="b", group="other", order=0, sent=0, text="Kyiv", head="kyiv", label="LOC")
+    assert not same(resolve(a, b), 0, 1)
+
+
+def test_resolution_scales_with_blocking() -> None:
+    """Many distinct names in one group: blocks keep them apart (and the call returns)."""
+    items = [item(f"Person{k} Surname{k}", f"d{k % 50}", k, k, label="PER") for k in range(3000)]
+    assert len(set(resolve(*items))) == 3000
+
+
+# ---------------------------------------------------------------- the stage ----
+@pytest.mark.slow
+def test_stage_on_small_texts(analyse: Callable[..., Analysis]) -> None:
+    a = make_article(
+        "France's Defense Ministry said on Monday that talks continue. "
+        "Ukraine's Defense Ministry later confirmed the plan. "
+        "Commander-in-Chief Oleksandr Syrskyi met the instructors in Kyiv. "
+        "The general said training starts soon.",
+        "a",
+    )
+    b = make_article(
+        "Ukraine's top commander Aleksandr Syrsky said French instructors would visit Kiev. "
+        "Moscow warned against the plan.",
+        "b",
+    )
+    an = analyse((a, b), upto="entities")
+
+    def ent(article: str, fragment: str) -> str | None:
+        art = an.article(article)
+        i = art.text.index(fragment)
+        e = entities.entity_for_span(an, Span(article, i, i + len(fragment)))
+        return e.id if e else None
+
+    assert ent("a", "Oleksandr Syrskyi") == ent("b", "Aleksandr Syrsky") is not None
+    assert ent("a", "The general") == ent("a", "Oleksandr Syrskyi")
+    assert ent("a", "Kyiv") == ent("b", "Kiev") is not None
+    assert ent("b", "Moscow") != ent("a", "Kyiv")
+    assert ent("a", "France's Defense Ministry") != ent("a", "Ukraine's Defense Ministry")
+    kyiv = next(e for e in an.entities if e.id == ent("a", "Kyiv"))
+    assert kyiv.name == "Kyiv" and kyiv.type == "GPE"
+    assert kyiv.forms() == {"a": ("Kyiv",), "b": ("Kiev",)}
+    syrskyi = next(e for e in an.entities if e.id == ent("a", "Oleksandr Syrskyi"))
+    assert syrskyi.name == "Oleksandr Syrskyi" and syrskyi.type == "PERSON"
+
+
+@pytest.mark.slow
+def test_example_pair_links_and_separations(analyse: Callable[..., Analysis], example_articles: tuple) -> None:
+    rt, ki = example_articles
+    an = analyse(example_articles, upto="entities")
+
+    def ids(article: str, fragment: str) -> set[str]:
+        text = an.article(article).text.lower()
+        out, i = set(), text.find(fragment.lower())
+        while i >= 0:
+            e = entities.entity_for_span(an, Span(article, i, i + len(fragment)))
+            if e:
+                out.add(e.id)
+            i = text.find(fragment.lower(), i + 1)
+        return out
+
+    assert ids(rt.id, "Aleksandr Syrsky") & ids(ki.id, "Oleksandr Syrskyi")
+    assert ids(rt.id, "Kiev") & ids(ki.id, "Kyiv")
+    assert ids(rt.id, "The French leader") & ids(ki.id, "Emmanuel Macron")
+    assert ids(ki.id, "the general") & ids(rt.id, "Aleksandr Syrsky")
+    assert not ids(ki.id, "France's Defense Ministry") & ids(ki.id, "Ukraine's Defense Ministry")
+    assert not ids(rt.id, "Moscow") & ids(ki.id, "Kyiv")
+    assert not ids(rt.id, "Putin") & ids(rt.id, "Macron")
