@@ -1,0 +1,156 @@
+"""Per-article corpus analysis: sentences, named entities, a story embedding and a MinHash.
+
+This is the light analysis the corpus needs to find stories (the full ``compare`` pipeline
+runs later, per story). It is built for throughput: spaCy runs NER and the statistical
+sentence splitter only (no parser, tagger or lemmatiser) over the first
+:data:`NER_CHARS` characters, and MiniLM embeds one text per article (headline + lead),
+because stories are recognised by what the top of an article says.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..model import Article
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..resources import Resources
+
+NER_CHARS = 2000  # about the first 300 words: the lead names the story's actors
+EMBED_CHARS = 700  # MiniLM sees at most 128 word pieces anyway
+NUM_PERM = 64
+SHINGLE = 5  # word 5-grams: wire copies share most of them, rewrites few
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC", "LAW", "PRODUCT"})
+_SKIP_PIPES = ("tagger", "parser", "attribute_ruler", "lemmatizer")
+_MERSENNE = (1 << 61) - 1
+_WORD = re.compile(r"\w+", re.U)
+_LEADING = re.compile(r"^(the|a|an)\s+", re.I)
+
+
+@dataclass(frozen=True)
+class ArticleFeatures:
+    """What the corpus stores and clusters on for one article."""
+
+    content_hash: str
+    vector: tuple[float, ...]  # L2-normalised MiniLM embedding of headline + lead
+    entities: tuple[tuple[str, str, int], ...]  # (key, label, count), key normalised
+    sentences: tuple[tuple[int, int], ...]  # character spans in the analysed prefix
+    minhash: tuple[int, ...]
+    words: int
+
+
+def content_hash(article: Article) -> str:
+    """SHA-256 of the normalised text: the same article ingested twice hashes the same."""
+    body = " ".join(_WORD.findall(unicodedata.normalize("NFKC", article.text).lower()))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def embed_text(article: Article) -> str:
+    """Headline plus lead: what the story embedding is computed from."""
+    body = article.text[:EMBED_CHARS]
+    if article.title and not article.text.startswith(article.title):
+        return f"{article.title}. {body}"
+    return body
+
+
+def entity_key(text: str, label: str) -> str | None:
+    """A spelling-tolerant key: lower case, no article or possessive; people by surname."""
+    t = unicodedata.normalize("NFKC", text).strip().replace("’", "'")
+    t = re.sub(r"'s$", "", t)
+    t = _LEADING.sub("", t).lower()
+    words = _WORD.findall(t)
+    if not words or (len(words) == 1 and len(words[0]) < 2):
+        return None
+    if label == "PERSON":
+        # "Michael Steele", "Steele" and "Mr. Steele" are one actor within a news story.
+        return words[-1]
+    return " ".join(words)
+
+
+def minhash(text: str, num_perm: int = NUM_PERM) -> tuple[int, ...]:
+    """MinHash signature of word 5-gram shingles (stable across processes and machines)."""
+    import numpy as np
+
+    words = _WORD.findall(text.lower())
+    grams = {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
+    hashes = np.array([zlib.crc32(g.encode("utf-8")) for g in grams], dtype=np.uint64)
+    rng = np.random.default_rng(20261124)  # fixed permutations: signatures must compare across runs
+    a = rng.integers(1, _MERSENNE, size=num_perm, dtype=np.uint64)
+    b = rng.integers(0, _MERSENNE, size=num_perm, dtype=np.uint64)
+    # (a*x + b) mod p in Python ints would be slow; uint64 wraparound is a fine universal hash.
+    sig = ((hashes[None, :] * a[:, None] + b[:, None]) >> np.uint64(3)).min(axis=1)
+    return tuple(int(x) for x in sig)
+
+
+def jaccard(sig_a: Sequence[int], sig_b: Sequence[int]) -> float:
+    """Estimated Jaccard similarity of two MinHash signatures."""
+    if not sig_a or len(sig_a) != len(sig_b):
+        return 0.0
+    return sum(x == y for x, y in zip(sig_a, sig_b, strict=False)) / len(sig_a)
+
+
+def analyse(articles: Sequence[Article], resources: Resources, batch: int = 32) -> list[ArticleFeatures]:
+    """Features for a batch of articles (one spaCy pass, one embedding call)."""
+    if not articles:
+        return []
+    vectors = resources.embed([embed_text(a) for a in articles])
+    docs = _parse(resources, [_ner_text(a) for a in articles], batch)
+    out = []
+    for art, doc, vec in zip(articles, docs, vectors, strict=False):
+        out.append(
+            ArticleFeatures(
+                content_hash=content_hash(art),
+                vector=tuple(float(x) for x in vec),
+                entities=_entities(doc),
+                sentences=tuple((s.start_char, s.end_char) for s in doc.sents),
+                minhash=minhash(art.text),
+                words=len(_WORD.findall(art.text)),
+            )
+        )
+    return out
+
+
+def vector_array(features: Sequence[ArticleFeatures]) -> np.ndarray:
+    import numpy as np
+
+    if not features:
+        return np.zeros((0, 384), dtype=np.float32)
+    return np.asarray([f.vector for f in features], dtype=np.float32)
+
+
+def _ner_text(article: Article) -> str:
+    head = f"{article.title}\n" if article.title and not article.text.startswith(article.title) else ""
+    return head + article.text[:NER_CHARS]
+
+
+def _parse(resources: Resources, texts: list[str], batch: int) -> list[Any]:
+    nlp = resources.nlp
+    skip = [p for p in _SKIP_PIPES if p in nlp.pipe_names]
+    enable_senter = "senter" in nlp.component_names and "senter" not in nlp.pipe_names
+    with nlp.select_pipes(disable=skip):
+        if enable_senter:
+            nlp.enable_pipe("senter")
+        try:
+            return list(nlp.pipe(texts, batch_size=batch))
+        finally:
+            if enable_senter:
+                nlp.disable_pipe("senter")
+
+
+def _entities(doc: Any) -> tuple[tuple[str, str, int], ...]:
+    counts: dict[tuple[str, str], int] = {}
+    for ent in doc.ents:
+        if ent.label_ not in ENTITY_LABELS:
+            continue
+        key = entity_key(ent.text, ent.label_)
+        if key:
+            counts[(key, ent.label_)] = counts.get((key, ent.label_), 0) + 1
+    return tuple(sorted((k, lab, n) for (k, lab), n in counts.items()))

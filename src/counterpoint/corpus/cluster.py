@@ -1,0 +1,301 @@
+"""Incremental story clustering: each new article joins the best existing story or starts one.
+
+An article's similarity to a story is the average over the story's members (average
+linkage, computed incrementally) of a pairwise score mixing
+
+* the cosine of MiniLM embeddings of headline + lead (topic and event semantics), and
+* the cosine of TF-IDF vectors of word uni- and bigrams (the event's specific words:
+  names, places, numbers), with document frequencies kept up to date as articles arrive,
+
+minus a penalty when the two articles are dated further apart than the time window, and a
+smaller one when they come from the same outlet (an outlet rarely files two independent
+reports of one event; its wire copies are caught as near-duplicates instead). Stories are
+shortlisted by embedding centroid first, so each arrival costs O(stories) vector work plus
+exact scoring against a few dozen stories: near-linear growth, not all-pairs.
+
+Near-duplicates (MinHash Jaccard of word 5-grams >= :data:`DUP_JACCARD`, found through LSH
+buckets) join their original's story and are marked, so they never count as coverage.
+Parameters were tuned on dev splits of BASIL and AllSides (``scripts/eval_clustering.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .analyse import jaccard
+
+if TYPE_CHECKING:
+    import numpy as np
+
+DUP_JACCARD = 0.8
+BANDS, ROWS = 16, 4  # 64 MinHash values: pairs at Jaccard 0.8 share a band with p ~ 0.999
+_TOKEN = re.compile(r"[^\W_]+", re.U)
+Sparse = tuple["np.ndarray", "np.ndarray"]  # (sorted term ids, weights)
+
+
+@dataclass(frozen=True)
+class ClusterParams:
+    """Knobs of the story clusterer (defaults tuned on dev splits, see module docstring)."""
+
+    threshold: float = 0.42
+    lexical_weight: float = 1.0  # TF-IDF cosine weight relative to the embedding cosine
+    window_days: int = 3
+    date_penalty: float = 0.5
+    outlet_penalty: float = 0.2
+    shortlist: int = 30
+
+
+@dataclass
+class Member:
+    """One stored article as the clusterer sees it."""
+
+    key: int
+    terms: dict[int, float]
+    date: int | None  # proleptic ordinal of the publication date
+    outlet: str | None
+    minhash: tuple[int, ...]
+
+
+@dataclass
+class Story:
+    id: int
+    members: list[int] = field(default_factory=list)  # positions in StoryIndex.members
+    total: np.ndarray | None = None  # sum of member vectors
+    first: int | None = None
+    last: int | None = None
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an article went: its story, and the original it duplicates, if any."""
+
+    story: int
+    dup_of: int | None
+    score: float
+
+
+def terms(text: str, title: str | None = None) -> dict[int, float]:
+    """Sublinear term frequencies of content-word uni- and bigrams, keyed by a stable hash."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words = [w for w in _TOKEN.findall(f"{title or ''} {text}".lower()) if w not in STOP_WORDS and len(w) > 1]
+    counts = Counter(words)
+    counts.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    return {zlib.crc32(t.encode("utf-8")): 1.0 + math.log(n) for t, n in counts.items()}
+
+
+class StoryIndex:
+    """In-memory state of the clusterer; the database layer persists what it decides."""
+
+    def __init__(self, params: ClusterParams | None = None, dim: int = 384) -> None:
+        import numpy as np
+
+        self.params = params or ClusterParams()
+        self.members: list[Member] = []
+        self.stories: dict[int, Story] = {}
+        self.df: Counter[int] = Counter()
+        self._vectors = np.zeros((64, dim), dtype=np.float32)
+        self._centroids = np.zeros((16, dim), dtype=np.float32)
+        self._story_rows: list[int] = []  # centroid row -> story id
+        self._buckets: dict[tuple[int, int], list[int]] = {}
+        self._by_key: dict[int, int] = {}
+        self._tfidf_cache: dict[int, tuple[int, Sparse]] = {}  # pos -> (n at compute, vec)
+        self._story_of: list[int] = []  # member position -> story id
+        self._row_of: dict[int, int] = {}  # story id -> centroid row
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    # -- adding ---------------------------------------------------------------
+    def place(
+        self,
+        vector: Sequence[float],
+        term_weights: dict[int, float],
+        date: dt.date | None,
+        outlet: str | None,
+        minhash: tuple[int, ...],
+    ) -> Placement:
+        """Decide where a new article goes (changes nothing; call :meth:`add` to record it)."""
+        import numpy as np
+
+        member = Member(-1, term_weights, date.toordinal() if date else None, _norm_outlet(outlet), minhash)
+        self.df.update(term_weights.keys())  # the newcomer counts towards document frequencies
+        try:
+            return self._place(np.asarray(vector, dtype=np.float32), member)
+        finally:
+            self.df.subtract(term_weights.keys())
+
+    def add(
+        self,
+        key: int,
+        vector: Sequence[float],
+        term_weights: dict[int, float],
+        date: dt.date | None,
+        outlet: str | None,
+        minhash: tuple[int, ...],
+        story: int,
+    ) -> None:
+        """Record an article (new, or reloaded from the database) in its story."""
+        import numpy as np
+
+        vec = np.asarray(vector, dtype=np.float32)
+        member = Member(key, term_weights, date.toordinal() if date else None, _norm_outlet(outlet), minhash)
+        self.df.update(term_weights.keys())
+        pos = len(self.members)
+        self.members.append(member)
+        self._by_key[key] = pos
+        self._grow_vectors(pos, vec)
+        self._index_minhash(pos, minhash)
+        self._attach(story, pos, vec)
+
+    def place_and_add(
+        self,
+        key: int,
+        vector: Sequence[float],
+        term_weights: dict[int, float],
+        date: dt.date | None,
+        outlet: str | None,
+        minhash: tuple[int, ...],
+    ) -> Placement:
+        """Place and record in one step (evaluations, tests)."""
+        placement = self.place(vector, term_weights, date, outlet, minhash)
+        self.add(key, vector, term_weights, date, outlet, minhash, placement.story)
+        return placement
+
+    def _place(self, vec: np.ndarray, member: Member) -> Placement:
+        dup = self._find_duplicate(member.minhash)
+        if dup is not None:
+            original = self.members[dup]
+            return Placement(self.story_of(original.key), original.key, 1.0)
+        best, best_score = None, -1.0
+        qx = self._tfidf(member.terms)
+        for sid in self._shortlist(vec):
+            score = self._story_score(vec, qx, member, self.stories[sid])
+            if score > best_score:
+                best, best_score = sid, score
+        if best is not None and best_score >= self.params.threshold:
+            return Placement(best, None, best_score)
+        return Placement(max(self.stories, default=0) + 1, None, best_score)
+
+    def story_of(self, key: int) -> int:
+        """The story an already placed article belongs to."""
+        return self._story_of[self._by_key[key]]
+
+    # -- scoring --------------------------------------------------------------
+    def _shortlist(self, vec: np.ndarray) -> list[int]:
+        import numpy as np
+
+        n = len(self._story_rows)
+        if n == 0:
+            return []
+        sims = self._centroids[:n] @ vec
+        k = min(self.params.shortlist, n)
+        top = np.argpartition(-sims, k - 1)[:k] if k < n else np.arange(n)
+        return [self._story_rows[i] for i in top]
+
+    def _story_score(self, vec: np.ndarray, qx: Sparse, member: Member, story: Story) -> float:
+        p = self.params
+        cos = self._vectors[story.members] @ vec
+        total = 0.0
+        for c, pos in zip(cos, story.members, strict=False):
+            other = self.members[pos]
+            lex = _cosine(qx, self._member_tfidf(pos))
+            s = (float(c) + p.lexical_weight * lex) / (1.0 + p.lexical_weight)
+            if member.date is not None and other.date is not None and abs(member.date - other.date) > p.window_days:
+                s -= p.date_penalty
+            if member.outlet and member.outlet == other.outlet:
+                s -= p.outlet_penalty
+            total += s
+        return total / len(story.members)
+
+    def _member_tfidf(self, pos: int) -> Sparse:
+        """A member's TF-IDF vector, recomputed only once the corpus has grown by a tenth."""
+        n = len(self.members)
+        cached = self._tfidf_cache.get(pos)
+        if cached is None or n > cached[0] * 1.1 + 2:
+            cached = (n, self._tfidf(self.members[pos].terms))
+            self._tfidf_cache[pos] = cached
+        return cached[1]
+
+    def _tfidf(self, tf: dict[int, float]) -> Sparse:
+        """TF-IDF (sorted ids, unit weights) with current document frequencies.
+
+        Terms seen in one article only carry no evidence of a shared story and are dropped.
+        """
+        import numpy as np
+
+        n = len(self.members) + 1
+        kept = sorted((t, w * (math.log((n + 1) / (self.df[t] + 1)) + 1.0)) for t, w in tf.items() if self.df.get(t, 0) >= 2)
+        ids = np.fromiter((t for t, _ in kept), dtype=np.int64, count=len(kept))
+        weights = np.fromiter((w for _, w in kept), dtype=np.float64, count=len(kept))
+        norm = float(np.linalg.norm(weights)) or 1.0
+        return ids, weights / norm
+
+    # -- bookkeeping ----------------------------------------------------------
+    def _attach(self, sid: int, pos: int, vec: np.ndarray) -> None:
+        import numpy as np
+
+        story = self.stories.get(sid)
+        if story is None:
+            story = self.stories[sid] = Story(sid, [], np.zeros_like(vec))
+            row = len(self._story_rows)
+            if row >= len(self._centroids):
+                self._centroids = np.concatenate([self._centroids, np.zeros_like(self._centroids)])
+            self._row_of[sid] = row
+            self._story_rows.append(sid)
+        story.members.append(pos)
+        self._story_of.append(sid)
+        assert story.total is not None
+        story.total = story.total + vec
+        self._centroids[self._row_of[sid]] = story.total / max(float(np.linalg.norm(story.total)), 1e-9)
+        d = self.members[pos].date
+        if d is not None:
+            story.first = d if story.first is None else min(story.first, d)
+            story.last = d if story.last is None else max(story.last, d)
+
+    def _grow_vectors(self, pos: int, vec: np.ndarray) -> None:
+        import numpy as np
+
+        if pos >= len(self._vectors):
+            self._vectors = np.concatenate([self._vectors, np.zeros_like(self._vectors)])
+        self._vectors[pos] = vec
+
+    def _index_minhash(self, pos: int, sig: tuple[int, ...]) -> None:
+        if len(sig) < BANDS * ROWS:
+            return
+        for b in range(BANDS):
+            bucket = hash(sig[b * ROWS : (b + 1) * ROWS])
+            self._buckets.setdefault((b, bucket), []).append(pos)
+
+    def _find_duplicate(self, sig: tuple[int, ...]) -> int | None:
+        if len(sig) < BANDS * ROWS:
+            return None
+        seen: set[int] = set()
+        best, best_j = None, DUP_JACCARD
+        for b in range(BANDS):
+            for pos in self._buckets.get((b, hash(sig[b * ROWS : (b + 1) * ROWS])), ()):
+                if pos in seen:
+                    continue
+                seen.add(pos)
+                j = jaccard(sig, self.members[pos].minhash)
+                if j >= best_j:
+                    best, best_j = pos, j
+        return best
+
+
+def _cosine(a: Sparse, b: Sparse) -> float:
+    import numpy as np
+
+    _, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
+    return float(a[1][ia] @ b[1][ib])
+
+
+def _norm_outlet(outlet: str | None) -> str | None:
+    return " ".join(_TOKEN.findall(outlet.lower())) if outlet else None
