@@ -1,11 +1,835 @@
-"""Stage placeholder: conflicts (being written)."""
+"""Conflicts: re-label aligned claim pairs that cannot both be fully true as stated.
+
+Needs: ``alignments``, ``times``.  Changes: ``alignments`` (relation ``conflict``).
+
+An explainable rule detector looks at each aligned pair (and at close, unaligned pairs that
+share a topic noun, in case alignment missed them) along five dimensions, each built on
+spaCy's dependency parse and the cue lexicon ``data/conflict_cues.tsv``:
+
+* status: one side says the event is under way or done ("is already on its way"), the other
+  that it is still undecided ("discussions ... are still ongoing") or only planned;
+* number: the same quantity of the same thing, counted for the same event, with intervals
+  that do not meet after rounding and "about"/"at least"/"up to";
+* date: the same event dated to days that do not overlap (only when both dates resolve);
+* negation: the same predicate with shared arguments, affirmed on one side and negated or
+  denied on the other;
+* role: the same verb with its subject and object swapped.
+
+False alarms cost more than misses, so every rule needs the two sides to share the thing
+they disagree about (a topic noun, the verb, the unit), and anything unresolved counts as
+agreement. A local NLI model folder (``COUNTERPOINT_NLI_DIR``) is optional: it can veto a
+rule's conflict the model reads as entailment, and add clear contradictions the rules miss.
+"""
 
 from __future__ import annotations
 
-from .model import Analysis
-from .resources import Resources
+import functools
+import math
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from . import temporal
+from .model import Alignment, Analysis, Span, TimeExpression
+from .resources import Resources, read_table
+
+CUES_FILE = "conflict_cues.tsv"
+NLI_ENV = "COUNTERPOINT_NLI_DIR"
+EXTRA_SIM = 0.45  # cosine of MiniLM vectors above which an unaligned pair is checked
+NLI_CONTRADICT = 0.9  # contradiction probability for a model-only conflict
+NLI_VETO = 0.9  # entailment probability that overrules a rule's conflict
+ROUND_WIDEN = 0.15  # "about 150" covers 150 +/- 15 %
+GENERIC = {"thing", "people", "country", "way", "time", "year", "day", "part", "number", "lot",
+           "official", "report", "statement", "source", "group", "side", "kind", "percent"}
+POINT_PREPS = {"on", "in", "at", "during", "this", "last"}
+MODALS = {"could", "might", "may", "would", "should", "must", "can"}
+SUBJ = {"nsubj", "nsubjpass", "csubj", "expl"}
+OBJ = {"dobj", "pobj", "attr", "oprd", "dative"}
+SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9,
+         "trillion": 1e12, "hundred": 1e2, "dozen": 12}
+WORDS = {w: float(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason two claims cannot both be true."""
+
+    dimension: str  # status, number, date, negation, role, contradiction
+    a_value: str
+    b_value: str
+    note: str = ""
+
+    def why(self, a_name: str, b_name: str) -> str:
+        extra = f"; {self.note}" if self.note else ""
+        return f"conflict ({self.dimension}): {a_name} says {self.a_value}, {b_name} says {self.b_value}{extra}"
+
+
+@dataclass(frozen=True)
+class View:
+    """What the detector reads of one claim: its parse and its resolved times."""
+
+    span: Span
+    sent: Any  # spaCy Span over the claim
+    times: tuple[TimeExpression, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return str(self.sent.text)
+
+
+class NLIModel(Protocol):
+    """A local entailment model: label probabilities for (premise, hypothesis)."""
+
+    def scores(self, premise: str, hypothesis: str) -> Mapping[str, float]: ...
+
+
+# ---- lexicon ------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def cues() -> dict[str, frozenset[str]]:
+    """kind -> cues, from the data file."""
+    out: dict[str, set[str]] = {}
+    for row in read_table(CUES_FILE):
+        out.setdefault(row["kind"], set()).add(row["cue"].strip().lower())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _phrases(sent: Any, kind: str) -> list[tuple[int, str]]:
+    """(token index in sent, phrase) for each multi-word or single-word cue of a kind."""
+    words = [t.lower_ for t in sent]
+    lemmas = [t.lemma_.lower() for t in sent]
+    hits = []
+    for cue in cues().get(kind, ()):
+        parts = cue.split()
+        n = len(parts)
+        for i in range(len(words) - n + 1):
+            if words[i : i + n] == parts or (n == 1 and lemmas[i] == cue):
+                hits.append((i, " ".join(t.text for t in sent[i : i + n])))
+    return sorted(hits)
+
+
+# ---- views --------------------------------------------------------------------------------
+
+
+def view(doc: Any, span: Span, times: Sequence[TimeExpression] = ()) -> View:
+    """A View of a claim from its article's parse (token offsets are article offsets)."""
+    sent = doc.char_span(span.start, span.end, alignment_mode="expand")
+    if sent is None:  # pragma: no cover - expand always yields a span inside the text
+        sent = doc[0:0]
+    return View(span, sent, tuple(times))
+
+
+def view_of_text(nlp: Any, text: str, article: str = "x") -> View:
+    """A View of a standalone sentence (datasets, tests); its times stay unresolved."""
+    return view_of_doc(nlp(text), article)
+
+
+def view_of_doc(doc: Any, article: str = "x") -> View:
+    """A View of a whole parsed text with no publication date."""
+    times = tuple(
+        TimeExpression(Span(article, e.start, e.end), e.text, *temporal.resolve(e.text, None))  # type: ignore[arg-type]
+        for e in temporal.candidates(doc)
+    )
+    return View(Span(article, 0, len(doc.text)), doc[:], times)
+
+
+# ---- shared helpers -----------------------------------------------------------------------
+
+
+def _negated(tok: Any) -> bool:
+    """Whether a predicate is negated: 'not', 'never', 'neither ... nor', 'at no stage',
+    'nobody/nothing' as an argument, or 'failed/refused to' above it."""
+    for c in tok.children:
+        if c.dep_ == "neg" or c.lower_ in ("never", "not", "n't", "neither"):
+            return True
+        if c.dep_ in SUBJ | {"dobj"} and c.lower_ in ("nothing", "nobody", "none", "no one"):
+            return True
+        if c.dep_ == "prep" and any(g.dep_ == "pobj" and _has_no(g) for g in c.children):
+            return True
+        if c.dep_ in SUBJ | {"dobj"} and _has_no(c):
+            return True
+    head = tok.head
+    return (
+        tok.dep_ == "xcomp"
+        and head.lemma_.lower() in cues().get("negator", ())
+        and not _negated(head)
+    )
+
+
+def _has_no(noun: Any) -> bool:
+    return any(d.dep_ == "det" and d.lower_ == "no" for d in noun.children)
+
+
+def _nonfactual(tok: Any) -> bool:
+    """Modal, conditional or interrogative predicates assert nothing to disagree with."""
+    for t in [tok, *tok.ancestors][:4]:
+        if any(c.lower_ in MODALS for c in t.children if c.dep_ == "aux"):
+            return True
+        if any(c.lower_ in ("if", "whether", "unless") for c in t.children if c.dep_ == "mark"):
+            return True
+    return False
+
+
+def _topic(tok: Any) -> set[str]:
+    """Content lemmas naming what a predicate is about: subject/object heads and their 'of' nouns."""
+    out: set[str] = set()
+    args = [c for c in tok.children if c.dep_ in SUBJ | OBJ | {"prep", "agent", "xcomp", "acomp"}]
+    for a in args:
+        for t in (a, *a.children, *(g for c in a.children for g in c.children)):
+            if t.pos_ in ("NOUN", "PROPN") and t.dep_ not in ("npadvmod",):
+                out.add(t.lemma_.lower())
+    return out - GENERIC
+
+
+def _clause_subject_topic(tok: Any) -> set[str]:
+    """Topic lemmas of the clause a cue sits in: climb to its predicate first."""
+    pred = tok
+    while pred.dep_ in ("prep", "pobj", "advmod", "acomp", "amod", "compound", "poss") and pred.head is not pred:
+        pred = pred.head
+    return _topic(pred) | {pred.lemma_.lower()} - GENERIC
+
+
+# ---- status -------------------------------------------------------------------------------
+
+
+def status(v: View) -> list[tuple[str, str, set[str], Any]]:
+    """(stage, evidence, topic lemmas, predicate token) for each status cue in a claim.
+
+    Stages: 'undecided' (discussion still going on, no decision), 'planned' (intends to
+    send), 'underway' (on its way, already active, has been deployed).
+    """
+    out: list[tuple[str, str, set[str], Any]] = []
+    s = v.sent
+    delib = cues()["deliberation"]
+    for t in s:
+        lem = t.lemma_.lower()
+        # "discussions about X are still ongoing / continue"
+        if lem in delib and t.dep_ in ("nsubj", "nsubjpass"):
+            pred = t.head
+            comp = [pred, *pred.children]
+            if any(c.lemma_.lower() in cues()["continue"] for c in comp) and not _negated(pred):
+                topic = {g.lemma_.lower() for g in t.subtree if g.pos_ in ("NOUN", "PROPN")} - {lem} - GENERIC
+                words = [c for c in pred.children if c.dep_ in ("advmod", "acomp", "aux") and c.i > t.i]
+                tail = " ".join(w.text for w in sorted([pred, *words], key=lambda w: w.i))
+                out.append(("undecided", f"{t.text} ... {tail}", topic, pred))
+        # "are (still) discussing / considering X"
+        elif lem in cues()["deliberate"] and t.pos_ == "VERB" and t.tag_ == "VBG" and not _negated(t):
+            if any(c.lemma_ == "be" for c in t.children if c.dep_ == "aux"):
+                out.append(("undecided", _excerpt(t, t), _topic(t), t))
+        elif lem in cues()["plan"] and not _negated(t) and not _nonfactual(t):
+            moves = [c for c in t.children if c.dep_ == "xcomp" and c.lemma_.lower() in cues()["movement"]]
+            for m in moves:
+                out.append(("planned", _excerpt(t, m), _topic(m), m))
+    for i, phrase in _phrases(s, "undecided"):
+        out.append(("undecided", phrase, _clause_subject_topic(s[i]), s[i]))
+    for i, phrase in _phrases(s, "underway"):
+        pred = s[i].head if s[i].dep_ != "ROOT" else s[i]
+        while pred.dep_ in ("prep", "pobj") and pred.head is not pred:
+            pred = pred.head
+        subj = [c for c in pred.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if any(c.lemma_.lower() in delib for c in subj) or _negated(pred) or _nonfactual(pred):
+            continue  # "talks are under way" is deliberation, not dispatch
+        topic = {g.lemma_.lower() for c in subj for g in c.subtree if g.pos_ in ("NOUN", "PROPN")} - GENERIC
+        out.append(("underway", _with_already(pred, phrase), topic, pred))
+    for t in s:
+        if t.lemma_.lower() in cues()["movement"] and t.pos_ == "VERB" and _done(t):
+            out.append(("underway", _with_already(t, t.text), _topic(t), t))
+    return out
+
+
+def _done(tok: Any) -> bool:
+    """A movement verb reported as having happened: past/perfect, not negated, not modal."""
+    if _negated(tok) or _nonfactual(tok) or tok.dep_ in ("xcomp", "amod", "acl", "relcl", "advcl"):
+        return False
+    if any(c.lower_ in ("will", "'ll", "shall", "to") for c in tok.children if c.dep_ == "aux"):
+        return False
+    return tok.tag_ in ("VBD", "VBN")
+
+
+def _with_already(pred: Any, phrase: str) -> str:
+    already = any(c.lower_ == "already" for c in pred.children)
+    return f"already {phrase}" if already and "already" not in phrase.lower() else phrase
+
+
+def _excerpt(a: Any, b: Any) -> str:
+    """The words from a to b (either order), trimmed to eight tokens with an ellipsis."""
+    lo, hi = sorted((a.i, b.i))
+    doc = a.doc
+    if hi - lo < 8:
+        return doc[lo : hi + 1].text
+    return f"{doc[lo : lo + 2].text} ... {doc[hi - 2 : hi + 1].text}"
+
+
+STAGE_WORDS = {"undecided": "still undecided", "planned": "only planned", "underway": "under way"}
+
+
+def status_conflict(a: View, b: View) -> Finding | None:
+    """Under way on one side, undecided (or, for the same movement, only planned) on the other."""
+    sa, sb = status(a), status(b)
+    for x, y, flip in ((sa, sb, False), (sb, sa, True)):
+        for stage_x, ev_x, top_x, _ in x:
+            if stage_x != "underway":
+                continue
+            for stage_y, ev_y, top_y, _ in y:
+                if stage_y not in ("undecided", "planned") or not (top_x & top_y):
+                    continue
+                vx = f"{STAGE_WORDS[stage_x]} ('{ev_x}'{_hedge_note(a if not flip else b)})"
+                vy = f"{STAGE_WORDS[stage_y]} ('{ev_y}')"
+                shared = ", ".join(sorted(top_x & top_y))
+                if flip:
+                    return Finding("status", vy, vx, f"both about: {shared}")
+                return Finding("status", vx, vy, f"both about: {shared}")
+    return None
+
+
+def _hedge_note(v: View) -> str:
+    """"; hedged: 'my sources informed me'" when the claim is second-hand."""
+    hedges = _phrases(v.sent, "hedge")
+    if not hedges:
+        return ""
+    i, phrase = hedges[0]
+    verb = v.sent[i + len(phrase.split()) - 1].head
+    if verb.pos_ == "VERB" and verb.i > v.sent[i].i and verb.i - v.sent[i].i < 5:
+        objs = [c for c in verb.children if c.dep_ in ("dobj", "dative") and c.i < verb.i + 3]
+        last = max([verb.i, *(o.i for o in objs)])
+        phrase = v.sent.doc[v.sent[i].i : last + 1].text
+    return f"; hedged: '{phrase}'"
+
+
+# ---- numbers ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number in a claim: value, rounding step, qualifier, what it counts, for which event."""
+
+    text: str
+    value: float
+    step: float  # the place of its last written digit (150,000 -> 10,000)
+    kind: str  # exact, approx, lower, upper
+    unit: str
+    event: str
+    fluid: bool = False  # a figure of movement (prices, indices) that changes by the hour
+    partial: bool = False  # one of coordinated counts ("two fires inside and one outside")
+
+    def interval(self, coarse: bool) -> tuple[float, float]:
+        """The values it allows; ``coarse`` when the other side is written more precisely.
+
+        A rounder figure may be truncated ("75 percent" for 75.88 %), so it allows a whole
+        step either way; between equally precise figures, 12 and 13 must not meet.
+        """
+        half = self.step if coarse else 0.49 * self.step
+        lo, hi = self.value - half, self.value + half
+        if self.kind == "lower":
+            return lo, math.inf
+        if self.kind == "upper":
+            return 0.0, hi
+        if self.kind == "approx":
+            return min(lo, self.value * (1 - ROUND_WIDEN)), max(hi, self.value * (1 + ROUND_WIDEN))
+        return lo, hi
+
+
+def parse_number(text: str) -> tuple[float, float] | None:
+    """(value, step of the last written digit) of '150,000', '1.5 million', '$20', 'three', '12%'."""
+    t = text.lower().replace(",", "").replace("$", " ").replace("€", " ").replace("£", " ")
+    t = re.sub(r"(\d)(bn|m|k)\b", r"\1 \2", t.replace("%", " "))
+    words = [w for w in t.split() if w not in ("a", "an", "about", "some")]
+    value, step, scale = None, 1.0, 1.0
+    for w in words:
+        if re.fullmatch(r"\d+(\.\d+)?", w) and value is None:
+            value = float(w)
+            if "." in w:
+                step = 10.0 ** -len(w.split(".")[1])
+            else:
+                stripped = w.rstrip("0")
+                step = 10.0 ** (len(w) - len(stripped)) if stripped else 1.0
+        elif w in WORDS and value is None:
+            value = WORDS[w]
+        elif w in SCALE:
+            scale *= SCALE[w]
+            if value is None:
+                value = 1.0
+        elif w == "k":
+            scale *= 1e3
+    if value is None:
+        return None
+    return value * scale, step * scale
+
+
+def quantities(v: View) -> list[Quantity]:
+    """Numbers of a claim with their qualifier, unit and governing verb."""
+    out: list[Quantity] = []
+    for ent in v.sent.ents:
+        if ent.label_ not in ("CARDINAL", "MONEY", "PERCENT", "QUANTITY"):
+            continue
+        parsed = parse_number(ent.text)
+        unit = _unit(ent)
+        if parsed is None or not unit:
+            continue
+        near = {t.lemma_.lower() for t in (ent.root, *ent.root.ancestors)} | {
+            t.lower_ for t in ent.doc[max(0, ent.start - 2) : ent.start]}
+        fluid = bool(near & cues()["change"])
+        head = ent.root.head
+        partial = any(c.dep_ == "conj" for c in head.children) or head.dep_ == "conj"
+        out.append(Quantity(ent.text, parsed[0], parsed[1], _qualifier(ent), unit, _verb_of(ent.root),
+                            fluid, partial))
+    return out
+
+
+def _qualifier(ent: Any) -> str:
+    """exact, approx ('about'), lower ('at least') or upper ('up to'), from the words before."""
+    doc = ent.doc
+    before = " ".join(t.lower_ for t in doc[max(0, ent.start - 3) : ent.start])
+    inside = " ".join(t.lower_ for t in ent if not t.like_num)
+    context = f" {before} {inside} "
+    for kind in ("lower", "upper", "approx"):
+        if any(f" {c} " in context[-len(c) - 14 :] for c in cues()[kind]):
+            return kind
+    return "exact"
+
+
+def _unit(ent: Any) -> str:
+    """What a number counts: currency, percent, or the noun it modifies."""
+    if ent.label_ == "MONEY":
+        sym = re.sub(r"[\d.,\s]|million|billion|thousand|about|some", "", ent.text.lower())
+        return f"money:{sym or 'money'}"
+    if ent.label_ == "PERCENT":
+        return "percent"
+    root = ent.root
+    if root.dep_ in ("nummod", "quantmod", "compound") and root.head.pos_ in ("NOUN", "PROPN"):
+        lemma = root.head.lemma_.lower()
+        return "" if lemma in ("year", "month", "day", "week", "hour", "time") else lemma
+    return ""
+
+
+def _verb_of(tok: Any) -> str:
+    for t in [tok, *tok.ancestors]:
+        if t.pos_ == "VERB":
+            return str(t.lemma_.lower())
+    return ""
+
+
+def number_conflict(a: View, b: View) -> Finding | None:
+    """One quantity of one thing for one event, given as intervals that do not meet.
+
+    Figures of movement (share prices, indices) are compared only when both claims are
+    dated to the same day: reports taken hours apart legitimately differ.
+    """
+    same_day = any(temporal.overlap(x, y) for x in a.times for y in b.times)
+    qa, qb = quantities(a), quantities(b)
+    for x in qa:
+        same = [y for y in qb if y.unit == x.unit and (y.event == x.event or not (x.event and y.event))]
+        mates = [z for z in qa if z.unit == x.unit and z.event == x.event]
+        if len(same) != 1 or len(mates) != 1:
+            continue  # several counts of one unit: cannot tell which matches which
+        y = same[0]
+        if ((x.fluid or y.fluid) and not same_day) or x.partial or y.partial:
+            continue
+        x_lo, x_hi = x.interval(coarse=x.step > y.step)
+        y_lo, y_hi = y.interval(coarse=y.step > x.step)
+        if x_hi < y_lo or y_hi < x_lo:
+            what = x.unit.split(":")[0] if x.unit.startswith("money") else x.unit
+            return Finding("number", f"'{x.text}'", f"'{y.text}'", f"the same count of {what}")
+    return None
+
+
+# ---- dates --------------------------------------------------------------------------------
+
+
+def _event_of_time(v: View, t: TimeExpression) -> str:
+    """Lemma of the verb a time expression directly dates ('said on Monday'), else ''.
+
+    Speech verbs collapse to 'say'. A date inside a noun phrase ('up from 2.5 million in
+    2002') dates no event of the clause.
+    """
+    span = v.sent.doc.char_span(t.span.start, t.span.end, alignment_mode="expand")
+    if span is None:
+        return ""
+    tok = span.root
+    if tok.dep_ == "pobj" and tok.head.dep_ == "prep":
+        tok = tok.head
+    head = tok.head
+    if tok.dep_ not in ("prep", "npadvmod", "nmod", "advmod") or head.pos_ != "VERB":
+        return ""
+    if tok.dep_ == "prep" and tok.lower_ not in POINT_PREPS:
+        return ""  # "from 2005", "through 2021": bounds of a period, not the event's date
+    lemma = head.lemma_.lower()
+    return "say" if lemma in cues()["speech"] else str(lemma)
+
+
+def date_conflict(a: View, b: View) -> Finding | None:
+    """The same event, dated once on each side, to resolved times that cannot overlap."""
+    ev_a = [(x, _event_of_time(a, x)) for x in a.times if x.start is not None]
+    ev_b = [(y, _event_of_time(b, y)) for y in b.times if y.start is not None]
+    for x, ex in ev_a:
+        mine = [p for p, e in ev_a if e == ex]
+        theirs = [q for q, e in ev_b if e == ex]
+        if not ex or len(mine) != 1 or len(theirs) != 1:
+            continue
+        if temporal.overlap(x, theirs[0]) is False:
+            return Finding("date", temporal.describe(x), temporal.describe(theirs[0]), f"the same '{ex}' event")
+    return None
+
+
+# ---- negation and denial ------------------------------------------------------------------
+
+
+def _args(tok: Any) -> set[str]:
+    """Lemmas of a predicate's subject and object heads (passives normalised)."""
+    out = set()
+    for c in tok.children:
+        if c.dep_ in SUBJ | {"dobj", "attr", "agent", "dative"} and c.pos_ in ("NOUN", "PROPN", "NUM"):
+            out.add(c.lemma_.lower())
+        elif c.dep_ == "agent":
+            out |= {g.lemma_.lower() for g in c.children if g.dep_ == "pobj"}
+    return out - GENERIC
+
+
+def polarities(v: View) -> dict[str, tuple[bool, set[str], Any]]:
+    """verb lemma -> (negated, argument lemmas, token) for the factual predicates of a claim."""
+    out: dict[str, tuple[bool, set[str], Any]] = {}
+    for t in v.sent:
+        if t.pos_ != "VERB" or t.lemma_.lower() in cues()["speech"] or _nonfactual(t):
+            continue
+        if any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
+            continue  # an infinitive ("planned to mark") asserts nothing by itself
+        out.setdefault(t.lemma_.lower(), (_negated(t), _args(t), t))
+    return out
+
+
+def negation_conflict(a: View, b: View) -> Finding | None:
+    """The same predicate with shared arguments, affirmed on one side and negated on the other."""
+    pa, pb = polarities(a), polarities(b)
+    for lemma, (neg_a, args_a, ta) in pa.items():
+        if lemma not in pb:
+            continue
+        neg_b, args_b, tb = pb[lemma]
+        if neg_a == neg_b or not (args_a & args_b):
+            continue
+        return Finding("negation", _polar(ta, neg_a), _polar(tb, neg_b), f"same predicate '{lemma}'")
+    return denial_conflict(a, b)
+
+
+def _polar(tok: Any, negated: bool) -> str:
+    lo = min([tok.i, *(c.i for c in tok.children if c.dep_ in ("neg", "aux", "auxpass"))])
+    return f"{'not ' if negated else ''}'{tok.doc[lo : tok.i + 1].text}'"
+
+
+def denial_conflict(a: View, b: View) -> Finding | None:
+    """One side calls the shared matter false or denies it; the other asserts it as fact.
+
+    A denial against an attributed or hedged report ("X denies it"; "Y claims X did it")
+    is two true reports of a dispute, not a conflict; it conflicts only with an assertion
+    in the outlet's own voice, or with the same speaker saying the opposite.
+    """
+    da, db = _denials(a), _denials(b)
+    if bool(da) == bool(db):
+        return None
+    deny, other = (a, b) if da else (b, a)
+    cue, topic, speaker = (da or db)[0]
+    shared = topic & _content(other)
+    if len(shared) < 2:
+        return None
+    speakers = _speakers(other)
+    if speakers and not (speaker and speaker in speakers):
+        return None
+    if _phrases(other.sent, "hedge"):
+        return None
+    about = f"about: {', '.join(sorted(shared))}"
+    if deny is a:
+        return Finding("negation", f"it is denied/false ('{cue}')", "it as fact", about)
+    return Finding("negation", "it as fact", f"it is denied/false ('{cue}')", about)
+
+
+def _speakers(v: View) -> set[str]:
+    """Subject lemmas of the reporting verbs of a claim; {''} for an unnamed speaker."""
+    out = set()
+    for t in v.sent:
+        if t.pos_ == "VERB" and t.lemma_.lower() in cues()["speech"] | cues()["hedge_verb"]:
+            subj = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
+            out.add(_subject_key(subj[0]) if subj else "")
+    return out
+
+
+def _subject_key(tok: Any) -> str:
+    names = [t for t in tok.subtree if t.pos_ == "PROPN"]
+    return (names[-1] if names else tok).lemma_.lower()
+
+
+def _denials(v: View) -> list[tuple[str, set[str], str]]:
+    """(cue, content lemmas, speaker) per denial of a claim: 'denied that ...', 'is a hoax'."""
+    out = []
+    for i, phrase in _phrases(v.sent, "deny") + _phrases(v.sent, "falsity"):
+        tok = v.sent[i]
+        pred = tok if tok.pos_ == "VERB" else tok.head
+        if _negated(pred) or _nonfactual(tok):
+            continue
+        if tok.pos_ == "VERB" and not _denies_a_claim(tok):
+            continue  # "rejected by the court", "denied entry": not a denial of a claim
+        subj = [c for c in pred.children if c.dep_ == "nsubj"] if tok.pos_ == "VERB" else []
+        content = {g.lemma_.lower() for g in pred.subtree if g.pos_ in ("NOUN", "PROPN", "VERB")}
+        out.append((phrase, content, _subject_key(subj[0]) if subj else ""))
+    return out
+
+
+def _denies_a_claim(verb: Any) -> bool:
+    """A denial verb whose object is a claim ('the allegations'), a clause, or nothing."""
+    objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "ccomp", "xcomp")]
+    if not objs:
+        return verb.lemma_.lower() in ("deny", "refute", "debunk")
+    return any(o.dep_ in ("ccomp", "xcomp") or o.lemma_.lower() in cues()["claimnoun"] for o in objs)
+
+
+def _content(v: View) -> set[str]:
+    return {t.lemma_.lower() for t in v.sent if t.pos_ in ("NOUN", "PROPN", "VERB")} - GENERIC
+
+
+# ---- roles --------------------------------------------------------------------------------
+
+
+def _who(tok: Any, entity_of: Mapping[int, str]) -> str:
+    return entity_of.get(tok.idx) or (tok.lemma_.lower() if tok.pos_ == "PROPN" else "")
+
+
+def roles(v: View, entity_of: Mapping[int, str]) -> dict[str, tuple[str, str]]:
+    """verb lemma -> (agent, patient) for named participants, passives normalised."""
+    out: dict[str, tuple[str, str]] = {}
+    for t in v.sent:
+        if t.pos_ != "VERB" or _negated(t):
+            continue
+        agent = patient = ""
+        for c in t.children:
+            if c.dep_ == "nsubj":
+                agent = _who(c, entity_of)
+            elif c.dep_ in ("dobj", "nsubjpass"):
+                patient = _who(c, entity_of)
+            elif c.dep_ == "agent":
+                agent = next((_who(g, entity_of) for g in c.children if g.dep_ == "pobj"), "")
+        if agent and patient and agent != patient:
+            out.setdefault(t.lemma_.lower(), (agent, patient))
+    return out
+
+
+def role_conflict(a: View, b: View, entity_of: Mapping[int, str] | None = None) -> Finding | None:
+    """Who did what to whom: the same verb with agent and patient swapped."""
+    ent = entity_of or {}
+    ra, rb = roles(a, ent), roles(b, ent)
+    for verb, (ag, pa) in ra.items():
+        if rb.get(verb) == (pa, ag):
+            return Finding("role", f"'{ag}' {verb} '{pa}'", f"'{pa}' {verb} '{ag}'", "agent and patient swapped")
+    return None
+
+
+# ---- the detector -------------------------------------------------------------------------
+
+
+def detect(a: View, b: View, relation: str = "shared", entity_of: Mapping[int, str] | None = None) -> Finding | None:
+    """The first dimension on which two aligned claims cannot both be true, or None.
+
+    Dates and numbers are compared only for 'shared' pairs (the same fact): a 'related'
+    pair may date or count a different event.
+    """
+    checks = [status_conflict, negation_conflict]
+    if relation == "shared":
+        checks += [number_conflict, date_conflict]
+    for check in checks:
+        found = check(a, b)
+        if found:
+            return found
+    return role_conflict(a, b, entity_of)
+
+
+# ---- optional NLI model -------------------------------------------------------------------
+
+
+class OnnxNLI:
+    """An NLI cross-encoder exported to ONNX, read from a local folder; never downloads.
+
+    The folder holds ``model.onnx`` (or one ``*.onnx``), ``tokenizer.json`` and a
+    ``config.json`` whose ``id2label`` names the classes (entailment/neutral/contradiction).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        import json
+
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        cfg = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        self.labels = {int(k): str(v).lower() for k, v in cfg["id2label"].items()}
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(256)
+        model = folder / "model.onnx"
+        if not model.exists():
+            model = next(folder.glob("*.onnx"))
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = 2
+        self.session = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
+        self.inputs = {i.name for i in self.session.get_inputs()}
+
+    def scores(self, premise: str, hypothesis: str) -> dict[str, float]:
+        """Softmax probability per label name for (premise, hypothesis)."""
+        import numpy as np
+
+        enc = self.tokenizer.encode(premise, hypothesis)
+        feeds = {
+            "input_ids": np.array([enc.ids], dtype=np.int64),
+            "attention_mask": np.array([enc.attention_mask], dtype=np.int64),
+        }
+        if "token_type_ids" in self.inputs:
+            feeds["token_type_ids"] = np.array([enc.type_ids], dtype=np.int64)
+        logits = self.session.run(None, {k: v for k, v in feeds.items() if k in self.inputs})[0][0]
+        p = np.exp(logits - logits.max())
+        p /= p.sum()
+        return {self.labels[i]: float(x) for i, x in enumerate(p)}
+
+
+def load_nli(folder: str | None = None) -> NLIModel | None:
+    """The NLI model in ``folder`` (default: $COUNTERPOINT_NLI_DIR), or None when unset."""
+    path = folder or os.environ.get(NLI_ENV)
+    if not path:
+        return None
+    return _load_nli(str(Path(path).expanduser().resolve()))
+
+
+@functools.lru_cache(maxsize=2)
+def _load_nli(path: str) -> NLIModel:
+    return OnnxNLI(Path(path))
+
+
+def _label(scores: Mapping[str, float], prefix: str) -> float:
+    return max((p for k, p in scores.items() if k.startswith(prefix)), default=0.0)
+
+
+def judge(a: View, b: View, relation: str, nli: NLIModel | None = None,
+          entity_of: Mapping[int, str] | None = None) -> Finding | None:
+    """Rules first; an NLI model, when given, vetoes entailed pairs and adds clear contradictions."""
+    found = detect(a, b, relation, entity_of)
+    if nli is None:
+        return found
+    ab, ba = nli.scores(a.text, b.text), nli.scores(b.text, a.text)
+    if found is not None:
+        vetoed = min(_label(ab, "entail"), _label(ba, "entail")) >= NLI_VETO
+        return None if vetoed else found
+    p = min(_label(ab, "contradict"), _label(ba, "contradict"))
+    if relation == "shared" and p >= NLI_CONTRADICT:
+        return Finding("contradiction", f"'{_short(a.text)}'", f"'{_short(b.text)}'", f"NLI model: p={p:.2f}")
+    return None
+
+
+def _short(text: str, n: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
+# ---- the stage ----------------------------------------------------------------------------
 
 
 def run(analysis: Analysis, resources: Resources) -> Analysis:
-    """Return the analysis unchanged (first version pending)."""
-    return analysis
+    """Re-label aligned pairs that conflict; add conflicts between close unaligned claims."""
+    nli = load_nli()
+    ctx = _Context(analysis)
+    out: list[Alignment] = []
+    found: list[dict[str, Any]] = []
+    for al in analysis.alignments:
+        if al.relation not in ("shared", "related") or al.a.article == al.b.article:
+            out.append(al)
+            continue
+        f = ctx.judge(al.a, al.b, al.relation, nli)
+        if f is None:
+            out.append(al)
+            continue
+        out.append(Alignment("conflict", al.a, al.b, al.score, ctx.why(f, al.a, al.b), f.dimension))
+        found.append(_record(f, al.a, al.b, "aligned"))
+    for a_span, b_span, score in _extra_pairs(analysis, resources, ctx):
+        f = ctx.judge(a_span, b_span, "related", nli)
+        if f is not None:
+            out.append(Alignment("conflict", a_span, b_span, score, ctx.why(f, a_span, b_span), f.dimension))
+            found.append(_record(f, a_span, b_span, "unaligned, close"))
+    extras = dict(analysis.extras)
+    extras["conflicts"] = {"detector": "rules+nli" if nli else "rules", "found": found}
+    return analysis.update(alignments=tuple(out), extras=extras)
+
+
+def _record(f: Finding, a: Span, b: Span, source: str) -> dict[str, Any]:
+    return {"a": [a.article, a.start, a.end], "b": [b.article, b.start, b.end],
+            "dimension": f.dimension, "a_value": f.a_value, "b_value": f.b_value, "from": source}
+
+
+class _Context:
+    """Per-analysis caches: claim views and the entity id of each name token."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self.views: dict[Span, View] = {}
+        self._entity_by_article: dict[str, dict[int, str]] = {}
+        for e in analysis.entities:
+            for m in e.mentions:
+                self._entity_by_article.setdefault(m.span.article, {})
+                doc = analysis.parses.get(m.span.article)
+                span = doc.char_span(m.span.start, m.span.end, alignment_mode="expand") if doc is not None else None
+                if span is not None:
+                    self._entity_by_article[m.span.article][span.root.idx] = e.id
+
+    def view(self, span: Span) -> View | None:
+        if span not in self.views:
+            doc = self.analysis.parses.get(span.article)
+            if doc is None:
+                return None
+            self.views[span] = view(doc, span, temporal.times_in(self.analysis, span))
+        return self.views[span]
+
+    def judge(self, a: Span, b: Span, relation: str, nli: NLIModel | None) -> Finding | None:
+        va, vb = self.view(a), self.view(b)
+        if va is None or vb is None:
+            return None
+        ents = {**self._entity_by_article.get(a.article, {}), **self._entity_by_article.get(b.article, {})}
+        return judge(va, vb, relation, nli, ents)
+
+    def why(self, f: Finding, a: Span, b: Span) -> str:
+        return f.why(self._name(a.article), self._name(b.article))
+
+    def _name(self, article_id: str) -> str:
+        art = self.analysis.article(article_id)
+        return art.outlet or art.id
+
+
+def claim_spans(analysis: Analysis, article_id: str) -> list[Span]:
+    """The article's claims, or its sentences where the claims stage produced none."""
+    claims = analysis.claims.get(article_id, ())
+    if claims:
+        return [c.span for c in claims]
+    return [s.span for s in analysis.sentences.get(article_id, ())]
+
+
+def _extra_pairs(analysis: Analysis, resources: Resources, ctx: _Context) -> Iterable[tuple[Span, Span, float]]:
+    """Cross-article claim pairs alignment left unlinked that are close and share a topic noun."""
+    spans = {a.id: claim_spans(analysis, a.id) for a in analysis.articles}
+    flat = [s for ss in spans.values() for s in ss]
+    if len(spans) < 2 or not flat:
+        return []
+    linked = [(al.a, al.b) for al in analysis.alignments]
+    vecs = resources.embed([analysis.text_of(s) for s in flat])
+    index = {s: i for i, s in enumerate(flat)}
+    sims = vecs @ vecs.T
+    out = []
+    for i, a in enumerate(flat):
+        for b in flat[i + 1 :]:
+            if a.article == b.article or sims[i, index[b]] < EXTRA_SIM:
+                continue
+            if any((x.overlaps(a) and y.overlaps(b)) or (x.overlaps(b) and y.overlaps(a)) for x, y in linked):
+                continue
+            va, vb = ctx.view(a), ctx.view(b)
+            if va is not None and vb is not None and _nouns(va) & _nouns(vb):
+                out.append((a, b, float(sims[i, index[b]])))
+    return out
+
+
+def _nouns(v: View) -> set[str]:
+    return {t.lemma_.lower() for t in v.sent if t.pos_ == "NOUN"} - GENERIC
