@@ -261,13 +261,11 @@ def _document(a: Attribution, done: Sequence[tuple[Attribution, Speaker]], writt
     return Speaker(None, written, "unresolved", "document")
 
 
-def _role_of(doc: Any, span: tuple[int, int], lex: Lexicon) -> str | None:
+def role_of(doc: Any, span: tuple[int, int], lex: Lexicon) -> str | None:
     """The role a speaker's naming gives it: a title, an apposition, or a government's voice."""
     named = doc.char_span(span[0], span[1], alignment_mode="expand")
     if named is None:
         return None
-    if named.root.ent_type_ == "GPE":
-        return "government"
     for t in list(named) + describing(named.root):
         row = lex.roles.get(t.lower_) or lex.roles.get(t.lemma_.lower())
         # an organisation word describing a person ("member of parliament") is not their role
@@ -289,7 +287,7 @@ def speakers(doc: Any, sentences: Sequence[Sentence], attrs: Sequence[Attributio
             continue
         sp = resolve(doc, a, cands, done, lex)
         if sp.span is not None:
-            sp = Speaker(sp.span, sp.name, sp.how, _role_of(doc, sp.span, lex) or sp.role)
+            sp = Speaker(sp.span, sp.name, sp.how, role_of(doc, sp.span, lex) or sp.role)
         done.append((a, sp))
     return [sp for _, sp in done]
 

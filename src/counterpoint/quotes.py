@@ -27,6 +27,7 @@ from .quote_speakers import (
     describing,
     lexicon,
     name_span,
+    role_of,
     speakers,
 )
 from .resources import Resources
@@ -54,7 +55,8 @@ def inner(text: str, region: tuple[int, int]) -> tuple[int, int]:
 def is_term(doc: Any, region: tuple[int, int], sent: Sentence) -> bool:
     """True for a quoted term (scare quote, title, slogan) rather than a quoted statement."""
     s, e = inner(doc.text, region)
-    toks = [t for t in doc if s <= t.idx < e]
+    span = doc.char_span(s, e, alignment_mode="expand") if e > s else None
+    toks = list(span) if span is not None else []
     words = [t for t in toks if t.is_alpha]
     if not words:
         return True
@@ -66,7 +68,17 @@ def is_term(doc: Any, region: tuple[int, int], sent: Sentence) -> bool:
     has_verb = any(t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"amod", "compound"} for t in toks)
     if title and len(words) <= 8:
         return True
+    if has_verb and len(words) >= 2 and _reported_clause(toks):
+        return False  # 'told reporters that "patience pays"': the whole reported clause
     return not ((has_verb and len(words) >= 3) or len(words) >= 6)
+
+
+def _reported_clause(toks: list[Any]) -> bool:
+    """True when the tokens hold the verb of a clause a speech cue reports (its ccomp)."""
+    inside = {t.i for t in toks}
+    lex = lexicon()
+    return any(t.dep_ == "ccomp" and t.head.i not in inside and _lemma(t.head) in lex.cues
+               for t in toks)
 
 
 def statement_regions(doc: Any, sent: Sentence) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -382,7 +394,7 @@ def run(analysis: Analysis, resources: Resources) -> Analysis:
                 id=f"Q{len(found) + 1}", span=Span(art.id, *span), text=quoted_text(art.text, a),
                 kind=a.kind,  # type: ignore[arg-type]
                 speaker_entity=_entity_id(analysis, art.id, sp.span), speaker_name=sp.name,
-                speaker_span=Span(art.id, *sp.span) if sp.span else None, cue=a.cue,
+                speaker_span=_speaker_span(art.id, sp, a), cue=a.cue,
             )
             found.append((q, sp, art.text[a.content[0] : a.content[1]]))
     quotes = [q for q, _, _ in found if q.kind != "reported"]
@@ -400,6 +412,12 @@ def run(analysis: Analysis, resources: Resources) -> Analysis:
         quote_matches=tuple(match_quotes(analysis, quotes, resources, context)),
         extras=extras,
     )
+
+
+def _speaker_span(aid: str, sp: Speaker, a: Attribution) -> Span | None:
+    """The naming mention; for an unnamed source ("officials", "he"), its words as written."""
+    where = sp.span or a.source
+    return Span(aid, *where) if where else None
 
 
 def _both_direct(m: QuoteMatch, quotes: Sequence[Quote]) -> bool:
@@ -490,21 +508,29 @@ def voices(analysis: Analysis, numbered: Sequence[tuple[Quote, Speaker]]) -> lis
         row = rows.setdefault((q.span.article, key), {
             "article": q.span.article, "outlet": analysis.article(q.span.article).outlet,
             "voice": key, "entity": q.speaker_entity, "name": q.speaker_name,
-            "role": sp.role or ("anonymous" if sp.how in {"anonymous", "none"} else None),
-            "country": _country(analysis, q), "statements": 0, "direct": 0, "words": 0, "quotes": [],
+            "role": None, "country": None, "statements": 0, "direct": 0, "words": 0, "quotes": [],
         })
+        if row["role"] is None or row["country"] is None:
+            role, country = _profile(analysis, q)
+            anonymous = "anonymous" if sp.how in {"anonymous", "none"} else None
+            row["role"] = row["role"] or role or sp.role or anonymous
+            row["country"] = row["country"] or country
         row["statements"] += 1
         row["direct"] += q.kind != "reported"
         row["words"] += len(q.text.split())
         row["quotes"].append(q.id)
-        if row["role"] is None and sp.role:
-            row["role"] = sp.role
     from rapidfuzz import fuzz
 
     n_articles = len(analysis.articles)
+    def same(x: dict[str, Any], y: dict[str, Any]) -> bool:
+        if x["entity"] and y["entity"]:
+            return bool(x["entity"] == y["entity"])
+        kx, ky = _voice_key(x["name"]) or "", _voice_key(y["name"]) or ""
+        # one-word keys are surnames, spelled differently across outlets (Syrsky, Syrskyi)
+        return kx == ky or (" " not in kx + ky and fuzz.ratio(kx, ky) >= 80)
+
     for (art, key), row in rows.items():
-        # spellings differ across outlets (Syrsky, Syrskyi) when entities did not link them
-        elsewhere = any(a != art and (k == key or fuzz.ratio(k, key) >= 80) for a, k in rows)
+        elsewhere = any(a != art and same(row, other) for (a, _), other in rows.items())
         row["only_here"] = n_articles > 1 and not elsewhere and key != "(unattributed)"
     return sorted(rows.values(), key=lambda r: (r["article"], -r["words"]))
 
@@ -519,18 +545,33 @@ def _voice_key(name: str | None) -> str | None:
     return " ".join(words)
 
 
-def _country(analysis: Analysis, q: Quote) -> str | None:
-    """A country or nationality in the speaker's own description ("France's", "Ukrainian")."""
+def _speaker_spans(analysis: Analysis, q: Quote) -> list[tuple[int, int]]:
+    """The speaker's naming span and every other name mention of its entity in the article."""
+    spans = [(q.speaker_span.start, q.speaker_span.end)] if q.speaker_span else []
+    for ent in analysis.entities:
+        if ent.id == q.speaker_entity:
+            spans += [(m.span.start, m.span.end) for m in ent.mentions
+                      if m.span.article == q.span.article and m.kind == "name"]
+    return spans
+
+
+def _profile(analysis: Analysis, q: Quote) -> tuple[str | None, str | None]:
+    """(role, country) from how the article describes the speaker anywhere it names them."""
     doc = analysis.parses.get(q.span.article)
-    if doc is None or q.speaker_span is None:
-        return None
-    span = doc.char_span(q.speaker_span.start, q.speaker_span.end, alignment_mode="expand")
-    if span is None:
-        return None
-    if any(e.label_ == "GPE" for e in span.ents) and span.root.ent_type_ == "GPE":
-        return str(span.text)  # a capital or country speaking for its government
-    for t in describing(span.root):
-        if t.ent_type_ in {"GPE", "NORP"}:
-            ent = next(e for e in doc.ents if e.start <= t.i < e.end)
-            return str(ent.text)
-    return None
+    if doc is None:
+        return None, None
+    role = country = None
+    types = {ent.id: ent.type for ent in analysis.entities}
+    gpe = types[q.speaker_entity] == "GPE" if q.speaker_entity in types else None
+    for s, e in _speaker_spans(analysis, q):
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is None:
+            continue
+        role = role or role_of(doc, (s, e), lexicon())
+        if country is None and gpe if gpe is not None else span.root.ent_type_ == "GPE":
+            country, role = str(span.text), "government"  # a capital speaking for its state
+        for t in describing(span.root) if country is None else ():
+            if t.ent_type_ in {"GPE", "NORP"}:
+                country = next(str(x.text) for x in doc.ents if x.start <= t.i < x.end)
+                break
+    return role, country
