@@ -28,6 +28,8 @@ PRONOUNS = {
 HONORIFIC = {"mr": "m", "mr.": "m", "sir": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f"}
 BINDING = {"his": "m", "him": "m", "himself": "m", "her": "f", "hers": "f", "herself": "f"}
 ORG_WORDS = {"ministry", "forces", "department", "agency", "office", "council", "party", "committee"}
+# Slavic surnames mark gender: Zakharova, Tymoshenko-free endings only (-ko is both)
+SLAVIC_SURNAME = re.compile(r"(?:(ova|eva|yova|skaya|ska|cka|ová)|(?:ov|ev|sky|skyi|skiy|ski|cki))$")
 LOOKBACK = 4  # sentences searched for an antecedent: news re-names speakers within a few
 
 
@@ -120,6 +122,9 @@ def _gender_evidence(doc: Any, lex: Lexicon) -> dict[str, str]:
         g = HONORIFIC.get(prev) or lex.roles.get(prev, ("", "", "-"))[2]
         if g in {"m", "f"}:
             votes.setdefault(key, set()).add(g)
+        slavic = SLAVIC_SURNAME.search(key) if len(ent) > 1 or ent.root.dep_ != "compound" else None
+        if slavic:
+            votes.setdefault(key, set()).add("f" if slavic.group(1) else "m")
         root = ent.root
         if root.dep_ in {"nsubj", "nsubjpass"}:
             bound = {BINDING[t.lower_] for t in root.head.subtree
@@ -217,6 +222,9 @@ def resolve(doc: Any, a: Attribution, cands: Sequence[Candidate], done: Sequence
         return Speaker(None, written, "unresolved")
     kind, role_name, gender = role
     if kind == "doc":
+        issuer = _issuer(tok)
+        if issuer is not None:
+            return Speaker(issuer, doc.text[issuer[0] : issuer[1]], "named")
         return _document(a, done, written)
     if kind == "anon" or any(c.lower_ in {"a", "an", "some", "several", "many"} for c in tok.children):
         return Speaker(None, written, "anonymous", "anonymous")
@@ -244,11 +252,30 @@ def _pronoun(form: str, a: Attribution, cands: Sequence[Candidate],
     assert a.source is not None
     if form in {"m", "f"}:
         pool = [c for c in cands if _person_like(c) and c.gender in {"", form}]
+        hit = _best(pool, a.sentence, a.source[0], lambda c: 1.5 if c.gender == form else 1.0)
+        return _found(hit, written, "pronoun")
     elif form == "p":
         pool = [c for c in cands if c.label in {"ORG", "GPE", "NORP"}]
     else:
         pool = [c for c in cands if c.label in {"ORG", "GPE"}]
     return _found(_best(pool, a.sentence, a.source[0]), written, "pronoun")
+
+
+def _issuer(tok: Any) -> tuple[int, int] | None:
+    """Who issued a document noun: "a statement from the General Staff", "the army's report"."""
+    for c in tok.children:
+        if c.dep_ == "poss":
+            return name_span(c)
+        if c.dep_ == "prep" and c.lower_ in {"from", "by", "of"}:
+            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if obj is not None:
+                return name_span(obj) or _np_chars(obj)
+    return None
+
+
+def _np_chars(tok: Any) -> tuple[int, int]:
+    toks = [t for t in tok.subtree if t.i <= tok.i and t.dep_ not in {"det", "punct"}]
+    return toks[0].idx, tok.idx + len(tok)
 
 
 def _document(a: Attribution, done: Sequence[tuple[Attribution, Speaker]], written: str) -> Speaker:
