@@ -178,7 +178,7 @@ def test_colour_groups_are_connected_components() -> None:
 
 def test_conflict_reason_is_rendered_for_hover_and_focus() -> None:
     page = report.render(fixture_doc())
-    button = re.search(r'<button type="button" class="badge b-conflict"[^>]*>', page)
+    button = re.search(r'<button type="button" [^>]*class="badge b-conflict"[^>]*>', page)
     assert button is not None
     described = re.search(r'aria-describedby="([^"]+)"', button.group(0))
     assert described is not None
