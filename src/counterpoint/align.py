@@ -1,11 +1,277 @@
-"""Stage placeholder: align (being written)."""
+"""Align: which claims two outlets share, which are merely related, what each leaves out.
+
+Needs: ``claims``, ``entities``, ``times`` (and ``parses``).  Adds: ``alignments``,
+``unique``, ``coverage``, ``same_story`` and, for three or more articles,
+``extras["align"]["groups"]``.
+
+Every claim is embedded once (MiniLM); for each cross-article pair a logistic model combines
+the cosine with lexical overlap and agreement of numbers, resolved entities, dates and
+negation (:mod:`counterpoint.similarity`). Its weights and both thresholds were fitted on
+MSRP train/val and STS headlines 2013 (``scripts/eval_msrp.py --fit``), never on an article
+pair; ``data/align_model.json`` records where each number came from.
+"""
 
 from __future__ import annotations
 
-from .model import Analysis
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .claims import Unit, embed_text
+from .model import Alignment, Analysis, Claim, SameStory, Span
 from .resources import Resources
+from .similarity import Info, Model, info_from_tokens, load_model, pair_features, reasons
+
+if TYPE_CHECKING:
+    import numpy as np
+
+MIN_COSINE = 0.2  # below this no pair in MSRP/STS-dev reaches the related threshold: skip it
+LEDE_SENTENCES = 3  # headline/lede: the first sentences carry the story's core
+
+
+@dataclass(frozen=True)
+class Item:
+    """One claim ready for alignment."""
+
+    claim: Claim
+    info: Info
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Link:
+    """A scored cross-article claim pair (indices into two articles' items)."""
+
+    i: int
+    j: int
+    prob: float  # similarity on the STS scale divided by 5, in [0, 1]
+    relation: str
+    why: str
+
+
+def entity_index(analysis: Analysis) -> dict[str, list[tuple[int, int, str, str]]]:
+    """Per article: (start, end, entity id, display name) of every resolved mention."""
+    out: dict[str, list[tuple[int, int, str, str]]] = {}
+    for ent in analysis.entities:
+        for m in ent.mentions:
+            out.setdefault(m.span.article, []).append((m.span.start, m.span.end, ent.id, ent.name))
+    return out
+
+
+def time_index(analysis: Analysis) -> dict[str, list[tuple[int, int, str, str]]]:
+    """Per article: (start, end, resolved ISO date, readable date) of every time expression."""
+    out: dict[str, list[tuple[int, int, str, str]]] = {}
+    for t in analysis.times:
+        if t.start is None:
+            continue
+        key = t.start.isoformat() if t.granularity == "day" else f"{t.start.isoformat()}/{t.granularity}"
+        label = f"{t.start.day} {t.start:%B %Y}" if t.granularity == "day" else t.text
+        out.setdefault(t.span.article, []).append((t.span.start, t.span.end, key, label))
+    return out
+
+
+def _inside(rows: list[tuple[int, int, str, str]], start: int, end: int) -> dict[str, str]:
+    return {key: label for s, e, key, label in rows if start <= s and e <= end}
+
+
+def build_items(analysis: Analysis, article_id: str) -> list[Item]:
+    """Claims of one article with their features (entities and dates resolved where known)."""
+    doc = analysis.parses.get(article_id)
+    ents = entity_index(analysis).get(article_id, [])
+    times = time_index(analysis).get(article_id, [])
+    subjects = analysis.extras.get("claims", {}).get("subjects", {})
+    paragraph = {s.index: s.paragraph for s in analysis.sentences.get(article_id, ())}
+    items = []
+    for c in analysis.claims.get(article_id, ()):
+        text = embed_text(analysis.article(article_id).text, Unit(c.span.start, c.span.end, subjects.get(c.id, "")))
+        tokens = doc.char_span(c.span.start, c.span.end, alignment_mode="expand") if doc is not None else None
+        info = info_from_tokens(
+            text,
+            list(tokens) if tokens is not None else [],
+            entities=_inside(ents, c.span.start, c.span.end) if ents else None,
+            dates=_inside(times, c.span.start, c.span.end) if times else None,
+        )
+        items.append(Item(c, info, paragraph.get(c.sentence, 0)))
+    return items
+
+
+def score_matrix(
+    a: Sequence[Item], b: Sequence[Item], ea: np.ndarray, eb: np.ndarray, model: Model
+) -> list[Link]:
+    """Scored links between two articles' claims, above the related threshold only."""
+    cos = ea @ eb.T if len(a) and len(b) else None
+    links: list[Link] = []
+    if cos is None:
+        return links
+    for i, j in zip(*(cos >= MIN_COSINE).nonzero(), strict=False):
+        ia, ib = a[int(i)].info, b[int(j)].info
+        c = float(cos[i, j])
+        relation, sim = model.relation(pair_features(ia, ib, c))
+        if relation is None:
+            continue
+        links.append(Link(int(i), int(j), sim / 5.0, relation, reasons(ia, ib, c, relation)))
+    return links
+
+
+def best_per_sentence_pair(a: Sequence[Item], b: Sequence[Item], links: list[Link]) -> list[Link]:
+    """One link per pair of sentences (the strongest unit pair), many-to-many otherwise."""
+    best: dict[tuple[int, int], Link] = {}
+    for link in links:
+        key = (a[link.i].claim.sentence, b[link.j].claim.sentence)
+        if key not in best or link.prob > best[key].prob:
+            best[key] = link
+    return sorted(best.values(), key=lambda k: (k.i, k.j))
+
+
+def mutual_related(links: list[Link], top: int = 2) -> list[Link]:
+    """Shared links, and related links that rank among the top few of both of their claims.
+
+    Within one story almost everything is loosely about the same matter; keeping a related
+    link only when each claim is among the other's closest few keeps the list readable.
+    """
+    rank_a: dict[int, list[float]] = {}
+    rank_b: dict[int, list[float]] = {}
+    for k in links:
+        rank_a.setdefault(k.i, []).append(k.prob)
+        rank_b.setdefault(k.j, []).append(k.prob)
+    keep = []
+    for k in links:
+        if k.relation == "shared":
+            keep.append(k)
+            continue
+        ra = sorted(rank_a[k.i], reverse=True).index(k.prob)
+        rb = sorted(rank_b[k.j], reverse=True).index(k.prob)
+        if ra < top and rb < top:
+            keep.append(k)
+    return keep
+
+
+def salience(item: Item, centrality: Counter[str]) -> float:
+    """How central a claim is: early in the article (lede 1.0), then about its most mentioned
+    entities (up to 0.5, so the lede stays first)."""
+    position = 1.0 / (1.0 + item.claim.sentence / LEDE_SENTENCES)
+    top = max(centrality.values(), default=0) or 1
+    ents = max((centrality[k] for k in item.info.entities), default=0) / top
+    return position + 0.5 * ents
+
+
+def rank_unique(items: dict[str, list[Item]], shared: set[str]) -> list[Span]:
+    """Claims with no shared counterpart, most salient first (per article, interleaved)."""
+    scored = []
+    for _aid, its in items.items():
+        centrality: Counter[str] = Counter(k for it in its for k in it.info.entities)
+        for it in its:
+            if it.claim.id not in shared:
+                scored.append((salience(it, centrality), it.claim.span))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    return [span for _, span in scored]
+
+
+def coverage(items: list[Item], shared: set[str]) -> float:
+    """Share of an article's claim text (in characters) that another article also reports."""
+    total = sum(len(it.claim.span) for it in items)
+    covered = sum(len(it.claim.span) for it in items if it.claim.id in shared)
+    return covered / total if total else 0.0
+
+
+def same_story(links: list[Link], model: Model, n_pairs: int) -> SameStory:
+    """Same event when, per pair of articles, their strongest few claim pairs are the same fact."""
+    if not n_pairs:
+        return SameStory(0.0, False, "nothing to compare")
+    probs = sorted((k.prob for k in links), reverse=True)
+    top = probs[: 3 * n_pairs] + [0.0] * max(0, 3 * n_pairs - len(probs))
+    score = sum(top) / len(top)
+    n_shared = sum(1 for k in links if k.relation == "shared")
+    cut = model.related / 5.0
+    verdict = score >= cut
+    why = (
+        f"{n_shared} shared fact{'s' if n_shared != 1 else ''}; the three closest claim pairs "
+        f"score {score:.2f} on average ({'at or above' if verdict else 'below'} the related "
+        f"cut {cut:.2f})"
+    )
+    return SameStory(round(score, 4), verdict, why)
+
+
+def _group_order(group: dict[str, Any]) -> tuple[int, str, int]:
+    first = group["claims"][0]
+    return (-len(group["articles"]), str(first["article"]), int(first["start"]))
+
+
+def fact_groups(pairs: list[tuple[Claim, Claim]]) -> list[dict[str, Any]]:
+    """Shared facts grouped across articles (connected claims), largest groups first."""
+    parent: dict[str, str] = {}
+    claims: dict[str, Claim] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for ca, cb in pairs:
+        claims[ca.id], claims[cb.id] = ca, cb
+        parent[find(ca.id)] = find(cb.id)
+    groups: dict[str, list[Claim]] = {}
+    for cid in claims:
+        groups.setdefault(find(cid), []).append(claims[cid])
+    out = []
+    for members in groups.values():
+        arts = sorted({c.span.article for c in members})
+        spans = [
+            {"article": c.span.article, "start": c.span.start, "end": c.span.end, "claim": c.id}
+            for c in sorted(members, key=lambda c: (c.span.article, c.span.start))
+        ]
+        out.append({"articles": arts, "claims": spans})
+    out.sort(key=_group_order)
+    return [dict(g, id=f"G{k + 1}") for k, g in enumerate(out)]
+
+
+def align_articles(analysis: Analysis, resources: Resources) -> Analysis:
+    """Align every pair of articles; the function ``make bench`` times (see :func:`run`)."""
+    from itertools import combinations
+
+    model = load_model()
+    ids = [a.id for a in analysis.articles]
+    items = {aid: build_items(analysis, aid) for aid in ids}
+    flat = [it.info.text for aid in ids for it in items[aid]]
+    vecs = resources.embed(flat)  # one call: each claim embedded once
+    emb, k = {}, 0
+    for aid in ids:
+        emb[aid] = vecs[k : k + len(items[aid])]
+        k += len(items[aid])
+    alignments: list[Alignment] = []
+    all_links: list[Link] = []
+    shared: set[str] = set()
+    pairs: list[tuple[Claim, Claim]] = []
+    for a, b in combinations(ids, 2):
+        links = score_matrix(items[a], items[b], emb[a], emb[b], model)
+        links = mutual_related(best_per_sentence_pair(items[a], items[b], links))
+        all_links.extend(links)
+        for link in links:
+            ca, cb = items[a][link.i].claim, items[b][link.j].claim
+            alignments.append(Alignment(link.relation, ca.span, cb.span, round(link.prob, 4), link.why))
+            if link.relation == "shared":
+                shared.update((ca.id, cb.id))
+                pairs.append((ca, cb))
+    n_pairs = len(ids) * (len(ids) - 1) // 2
+    extras = dict(analysis.extras)
+    align_extra: dict[str, Any] = {
+        "model": "data/align_model.json",
+        "thresholds": {"shared": model.shared / 5.0, "related": model.related / 5.0},
+    }
+    if len(ids) >= 3:
+        align_extra["groups"] = fact_groups(pairs)
+    extras["align"] = align_extra
+    return analysis.update(
+        alignments=tuple(alignments),
+        unique=tuple(rank_unique(items, shared)),
+        coverage={aid: round(coverage(items[aid], shared), 4) for aid in ids},
+        same_story=same_story(all_links, model, n_pairs),
+        extras=extras,
+    )
 
 
 def run(analysis: Analysis, resources: Resources) -> Analysis:
-    """Return the analysis unchanged (first version pending)."""
-    return analysis
+    """Align claims across all article pairs; fill unique, coverage and same_story."""
+    return align_articles(analysis, resources)

@@ -95,13 +95,16 @@ def split_units(doc: Any, sentence: Sentence) -> list[Unit]:
     cuts = []
     for sent in span.sents:
         cuts.extend(_cut_points(sent, quotes))
+    cuts = sorted({at: h for at, h in cuts if s0 < at < s1}.items())
     if not cuts:
         return whole
-    bounds = [(s0, None)] + cuts
+    bounds: list[tuple[int, Any]] = [(s0, None), *cuts]
     units: list[Unit] = []
     for k, (start, head) in enumerate(bounds):
         end = bounds[k + 1][0] if k + 1 < len(bounds) else s1
         a, b = _trim(doc.text, start, end)
+        if b <= a:
+            return whole
         piece = doc.char_span(a, b, alignment_mode="expand")
         if piece is None or sum(1 for t in piece if not t.is_punct) < MIN_UNIT_TOKENS:
             return whole  # a fragment too short to stand alone: keep the sentence whole

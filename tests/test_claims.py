@@ -1,0 +1,60 @@
+"""Claim units: coordinated clauses split, quotes and single facts kept whole."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from counterpoint.claims import Unit, embed_text
+from counterpoint.model import Analysis
+from tests.conftest import make_article
+
+
+def _claims(analyse: Callable[..., Analysis], text: str) -> list[str]:
+    an = analyse((make_article(text, "a"), make_article("Nothing else happened here today.", "b")), upto="claims")
+    return [c.text for c in an.claims["a"]]
+
+
+def test_embed_text_prepends_shared_subject() -> None:
+    text = "had informed the council."
+    assert embed_text(text, Unit(0, len(text), "The mayor")) == "The mayor had informed the council."
+    assert embed_text(text, Unit(0, 3, "")) == "had"
+
+
+@pytest.mark.slow
+def test_coordinated_facts_become_separate_units(analyse: Callable[..., Analysis]) -> None:
+    texts = _claims(
+        analyse,
+        "The mayor said on Monday that she had signed the new budget for the harbour "
+        "and had informed the city council of the higher port fees.",
+    )
+    assert len(texts) == 2
+    assert texts[0].startswith("The mayor said on Monday")
+    assert texts[1].startswith("had informed the city council")
+
+
+@pytest.mark.slow
+def test_conjunct_without_subject_carries_the_shared_subject(analyse: Callable[..., Analysis]) -> None:
+    text = (
+        "The minister signed the agreement with the union on Friday "
+        "and promised new ferries for the islands next year."
+    )
+    an = analyse((make_article(text, "a"), make_article("Nothing else happened here today.", "b")), upto="claims")
+    claims = an.claims["a"]
+    assert len(claims) == 2
+    assert an.extras["claims"]["subjects"][claims[1].id] == "The minister"
+    # the units tile the sentence: no fact is dropped
+    assert claims[0].span.start == 0 and claims[1].span.end == len(text.rstrip("."))  + 1
+
+
+@pytest.mark.slow
+def test_quote_split_by_attribution_stays_one_unit(analyse: Callable[..., Analysis]) -> None:
+    text = '"We will rebuild the bridge," the mayor said, "and we will open it to traffic by spring."'
+    assert _claims(analyse, text) == [text]
+
+
+@pytest.mark.slow
+def test_single_fact_and_coordinated_verbs_stay_whole(analyse: Callable[..., Analysis]) -> None:
+    one = "Oil prices rose and fell sharply during the week."
+    assert _claims(analyse, one) == [one]
