@@ -194,7 +194,7 @@ def test_panels_legend_quotes_voices_framing_coverage() -> None:
     assert re.search(r"<td>Harbour &lt;Daily&gt;</td><td>Marta Oksanen</td><td>direct</td>", page)
     assert 'href="#cp-q1">Coastal Tribune Q2</a> (0.91)' in page
     assert "<h3>Voices</h3>" in page
-    assert "<dt>tone.neg</dt><dd>0.20</dd>" in page
+    assert "<dt>tone: neg</dt><dd>0.20</dd>" in page
     assert "a &lt;loaded&gt; verb" in page
     svg = re.search(r"<svg class=\"cp-chart\".*?</svg>", page, re.S)
     assert svg is not None and svg.group(0).count('class="bar-shared"') == 2
@@ -270,7 +270,7 @@ def test_framing_profiles_are_flattened_readably() -> None:
     doc["extras"]["framing"] = {"profiles": {"a": {"outlet": "X", "counts": {"loaded": 2, "hedge": 0},
                                                    "sources": [{"name": "Reuters", "kind": "agency"}]}}}
     prof = report.view(doc)["framing"]["profiles"]
-    assert prof == [{"outlet": "Harbour <Daily>", "pairs": [("counts.loaded", "2"), ("sources", "Reuters (agency)")]}]
+    assert prof == [{"outlet": "Harbour <Daily>", "pairs": [("counts: loaded", "2"), ("sources", "Reuters (agency)")]}]
 
 
 def test_three_articles_share_one_colour_group_across_a_chain() -> None:

@@ -365,6 +365,7 @@ def voice_rows(doc: dict[str, Any], label: dict[str, str]) -> list[dict[str, Any
     given = ((doc.get("extras") or {}).get("quotes") or {}).get("voices")
     ok = isinstance(given, list) and all(isinstance(r, dict) and "article" in r for r in given)
     rows: list[dict[str, Any]] = given if ok and isinstance(given, list) else voices(doc)
+    names = {e.get("id"): e.get("name") for e in doc.get("entities", [])}
     out = []
     for r in rows:
         count = r.get("statements", r.get("count"))
@@ -375,7 +376,7 @@ def voice_rows(doc: dict[str, Any], label: dict[str, str]) -> list[dict[str, Any
             notes.append(f"{count - r['direct']} reported")
         out.append({
             "outlet": label.get(r["article"], str(r["article"])),
-            "name": r.get("name") or r.get("voice") or r.get("speaker") or "unattributed",
+            "name": names.get(r.get("entity")) or r.get("name") or r.get("voice") or r.get("speaker") or "unattributed",
             "count": count if isinstance(count, int) else "", "size": size,
             "only_here": bool(r.get("only_here")), "notes": notes,
         })
@@ -391,7 +392,7 @@ def framing_view(doc: dict[str, Any], label: dict[str, str]) -> dict[str, Any]:
             table[str(f.get("kind") or "other")][f["article"]].append(f)
     kinds = [
         {"kind": kind, "slug": _kind(kind),
-         "cells": [{"count": len(marks), "terms": list(dict.fromkeys(m.get("text", "") for m in marks))[:12],
+         "cells": [{"count": len(marks), "terms": list(dict.fromkeys(short(m.get("text", ""), 70) for m in marks))[:12],
                     "notes": list(dict.fromkeys(m.get("note") or "" for m in marks if m.get("note")))[:4]}
                    for marks in (per[a] for a in arts)]}
         for kind, per in sorted(table.items())
@@ -411,8 +412,9 @@ def profiles(doc: dict[str, Any], label: dict[str, str]) -> list[dict[str, Any]]
     for aid, prof in items:
         pairs = _flatten(prof) if isinstance(prof, dict) else [("", _fmt(prof))]
         skip = ("article", "outlet", "headline", "title")
-        out.append({"outlet": label.get(str(aid), str(aid)),
-                    "pairs": [p for p in pairs if p[0] not in skip and p[1] not in ("", "0")][:24]})
+        shown = [(k.replace("_", " ").replace(".", ": "), short(v, 220)) for k, v in pairs
+                 if k not in skip and v not in ("", "0")]
+        out.append({"outlet": label.get(str(aid), str(aid)), "pairs": shown[:24]})
     return out
 
 
@@ -439,6 +441,8 @@ def _fmt(v: Any) -> str:
         return ", ".join(f"{k}: {_fmt(x)}" for k, x in list(v.items())[:12])
     if v is None:
         return ""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
     return str(v)
 
 
