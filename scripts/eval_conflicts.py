@@ -22,8 +22,9 @@ import csv
 import json
 import re
 import sys
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 NEG_WORDS = {"not", "n't", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without"}
@@ -51,7 +52,7 @@ def _mismatch(words: set[str]) -> Callable[[str, str], bool]:
 
 def f1(pred: Sequence[bool], gold: Sequence[bool]) -> tuple[float, float, float]:
     """Precision, recall and F1 of the positive class."""
-    tp = sum(p and g for p, g in zip(pred, gold))
+    tp = sum(p and g for p, g in zip(pred, gold, strict=True))
     np_, ng = sum(pred), sum(gold)
     p = tp / np_ if np_ else 0.0
     r = tp / ng if ng else 0.0
@@ -69,7 +70,7 @@ class Views:
         from counterpoint.conflicts import view_of_doc
 
         todo = [t for t in dict.fromkeys(texts) if t not in self.cache]
-        for text, doc in zip(todo, self.nlp.pipe(todo, batch_size=256)):
+        for text, doc in zip(todo, self.nlp.pipe(todo, batch_size=256), strict=True):
             self.cache[text] = view_of_doc(doc)
 
     def __getitem__(self, text: str) -> Any:
@@ -159,9 +160,9 @@ def eval_fnc(shared: Path, views: Views, limit: int | None) -> dict[str, float]:
     views.add(s for ss in best for s in ss)
     detect = _conflict("related")
     gold = [st == "disagree" for _, _, st in stances]
-    pred = [any(detect(views[h], views[s]) for s in ss) for (h, _, _), ss in zip(stances, best)]
-    neg = [bool(ss) and _mismatch(NEG_WORDS)(h, ss[0]) for (h, _, _), ss in zip(stances, best)]
-    ref = [bool(ss) and _mismatch(REFUTING)(h, " ".join(ss)) for (h, _, _), ss in zip(stances, best)]
+    pred = [any(detect(views[h], views[s]) for s in ss) for (h, _, _), ss in zip(stances, best, strict=True)]
+    neg = [bool(ss) and _mismatch(NEG_WORDS)(h, ss[0]) for (h, _, _), ss in zip(stances, best, strict=True)]
+    ref = [bool(ss) and _mismatch(REFUTING)(h, " ".join(ss)) for (h, _, _), ss in zip(stances, best, strict=True)]
     p, r, f = f1(pred, gold)
     _, _, nf = f1(neg, gold)
     _, _, rf = f1(ref, gold)

@@ -190,7 +190,7 @@ def _topic(tok: Any) -> set[str]:
 def _clause_subject_topic(tok: Any) -> set[str]:
     """Topic lemmas of the clause a cue sits in: climb to its predicate first."""
     pred = tok
-    while pred.dep_ in ("prep", "pobj", "advmod", "acomp", "amod", "compound", "poss") and pred.head is not pred:
+    while pred.dep_ in ("prep", "pobj", "advmod", "acomp", "amod", "compound", "poss") and pred.head != pred:
         pred = pred.head
     return _topic(pred) | {pred.lemma_.lower()} - GENERIC
 
@@ -207,19 +207,11 @@ def status(v: View) -> list[tuple[str, str, set[str], Any]]:
     out: list[tuple[str, str, set[str], Any]] = []
     s = v.sent
     delib = cues()["deliberation"]
+    out.extend(_deliberations(s))
     for t in s:
         lem = t.lemma_.lower()
-        # "discussions about X are still ongoing / continue"
-        if lem in delib and t.dep_ in ("nsubj", "nsubjpass"):
-            pred = t.head
-            comp = [pred, *pred.children]
-            if any(c.lemma_.lower() in cues()["continue"] for c in comp) and not _negated(pred):
-                topic = {g.lemma_.lower() for g in t.subtree if g.pos_ in ("NOUN", "PROPN")} - {lem} - GENERIC
-                words = [c for c in pred.children if c.dep_ in ("advmod", "acomp", "aux") and c.i > t.i]
-                tail = " ".join(w.text for w in sorted([pred, *words], key=lambda w: w.i))
-                out.append(("undecided", f"{t.text} ... {tail}", topic, pred))
         # "are (still) discussing / considering X"
-        elif lem in cues()["deliberate"] and t.pos_ == "VERB" and t.tag_ == "VBG" and not _negated(t):
+        if lem in cues()["deliberate"] and t.pos_ == "VERB" and t.tag_ == "VBG" and not _negated(t):
             if any(c.lemma_ == "be" for c in t.children if c.dep_ == "aux"):
                 out.append(("undecided", _excerpt(t, t), _topic(t), t))
         elif lem in cues()["plan"] and not _negated(t) and not _nonfactual(t):
@@ -230,7 +222,7 @@ def status(v: View) -> list[tuple[str, str, set[str], Any]]:
         out.append(("undecided", phrase, _clause_subject_topic(s[i]), s[i]))
     for i, phrase in _phrases(s, "underway"):
         pred = s[i].head if s[i].dep_ != "ROOT" else s[i]
-        while pred.dep_ in ("prep", "pobj") and pred.head is not pred:
+        while pred.dep_ in ("prep", "pobj") and pred.head != pred:
             pred = pred.head
         subj = [c for c in pred.children if c.dep_ in ("nsubj", "nsubjpass")]
         if any(c.lemma_.lower() in delib for c in subj) or _negated(pred) or _nonfactual(pred):
@@ -240,6 +232,33 @@ def status(v: View) -> list[tuple[str, str, set[str], Any]]:
     for t in s:
         if t.lemma_.lower() in cues()["movement"] and t.pos_ == "VERB" and _done(t):
             out.append(("underway", _with_already(t, t.text), _topic(t), t))
+    return out
+
+
+def _deliberations(s: Any) -> list[tuple[str, str, set[str], Any]]:
+    """'discussions about X are still ongoing', 'talks continue': undecided, about X.
+
+    The small parser often tags 'talks' as a verb or hangs it beside its predicate, so the
+    deliberation word is looked for among the words before the predicate (25 at most), attached to it
+    or to its head.
+    """
+    out: list[tuple[str, str, set[str], Any]] = []
+    delib = cues()["deliberation"]
+    for c in s:
+        if c.lemma_.lower() not in cues()["continue"]:
+            continue
+        pred = c if c.pos_ in ("VERB", "AUX") else c.head
+        if _negated(pred) or _nonfactual(pred):
+            continue
+        for d in s.doc[max(s.start, pred.i - 25) : pred.i]:
+            word = d.lemma_.lower() if d.pos_ == "NOUN" else d.lower_.removesuffix("s")
+            if word not in delib or not (d.head == pred or d.head == pred.head):
+                continue
+            topic = {g.lemma_.lower() for g in s.doc[d.i + 1 : pred.i] if g.pos_ in ("NOUN", "PROPN")}
+            words = [w for w in pred.children if w.dep_ in ("advmod", "acomp", "aux") and w.i > d.i]
+            tail = " ".join(w.text for w in sorted([pred, *words], key=lambda w: w.i))
+            out.append(("undecided", f"{d.text} ... {tail}", topic - GENERIC, pred))
+            break
     return out
 
 

@@ -1,0 +1,237 @@
+"""Conflicts: what two aligned claims cannot both say, and what they may."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import pytest
+
+from counterpoint import conflicts, ingest
+from counterpoint.model import Alignment, Analysis
+from counterpoint.pipeline import run_pipeline
+from counterpoint.resources import Resources
+
+
+def test_parse_number_keeps_its_precision() -> None:
+    assert conflicts.parse_number("150,000") == (150000.0, 10000.0)
+    assert conflicts.parse_number("1.5 million") == (1500000.0, 100000.0)
+    assert conflicts.parse_number("$275m") == (275e6, 1e6)
+    assert conflicts.parse_number("three") == (3.0, 1.0)
+    assert conflicts.parse_number("several") is None
+
+
+def q(value: float, step: float, kind: str = "exact") -> conflicts.Quantity:
+    return conflicts.Quantity("x", value, step, kind, "soldier", "send")
+
+
+def test_intervals_allow_rounding_and_qualifiers() -> None:
+    lo, hi = q(75, 1).interval(coarse=True)  # "75 percent" may be a truncated 75.88 %
+    assert lo <= 75.88 <= hi
+    assert q(12, 1).interval(False)[1] < q(13, 1).interval(False)[0]  # 12 and 13 do not meet
+    assert q(150, 10, "approx").interval(False) == pytest.approx((127.5, 172.5))
+    assert q(12, 1, "lower").interval(False)[1] == float("inf")
+    assert q(20, 10, "upper").interval(False)[0] == 0.0
+
+
+def test_finding_names_dimension_and_both_values() -> None:
+    f = conflicts.Finding("number", "'12 people'", "'20 people'")
+    why = f.why("RT", "KI")
+    assert "number" in why and "'12 people'" in why and "'20 people'" in why
+
+
+def test_no_nli_model_without_a_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(conflicts.NLI_ENV, raising=False)
+    assert conflicts.load_nli() is None
+
+
+# ---- pairs of sentences (spaCy) ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pair(resources: Resources):  # type: ignore[no-untyped-def]
+    def detect(a: str, b: str, relation: str = "shared") -> conflicts.Finding | None:
+        va = conflicts.view_of_text(resources.nlp, a, "a")
+        vb = conflicts.view_of_text(resources.nlp, b, "b")
+        return conflicts.detect(va, vb, relation)
+
+    return detect
+
+
+@pytest.mark.slow
+def test_status_under_way_vs_still_discussed(pair) -> None:  # type: ignore[no-untyped-def]
+    f = pair(
+        "Officials say the first convoy of aid trucks is already on its way to Gaza.",
+        "The ministry confirmed that talks about aid trucks for Gaza are still ongoing.",
+        "related",
+    )
+    assert f is not None and f.dimension == "status"
+    assert "already on its way" in f.a_value and "still ongoing" in f.b_value
+    # The reverse order names the sides the other way round.
+    g = pair(
+        "The ministry confirmed that talks about aid trucks for Gaza are still ongoing.",
+        "Officials say the first convoy of aid trucks is already on its way to Gaza.",
+        "related",
+    )
+    assert g is not None and "still ongoing" in g.a_value
+
+
+@pytest.mark.slow
+def test_status_needs_a_shared_topic(pair) -> None:  # type: ignore[no-untyped-def]
+    # Personnel already active vs talks about instructors: different things, no conflict.
+    assert pair(
+        "Western military personnel are already on their way to the region.",
+        "Discussions about foreign instructors to train soldiers are still ongoing.",
+        "related",
+    ) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("About 150 soldiers were sent to the border.", "The army sent 148 soldiers to the border."),
+        ("At least 12 people were killed in the attack.", "The attack killed 15 people."),
+        ("The company paid $1.5 million for the site.", "The company paid $1,500,000 for the site."),
+        ("Shares of Acme fell 49 cents in early trading.", "Acme shares fell 2 cents in late trading."),
+    ],
+)
+def test_numbers_within_tolerance_agree(pair, a: str, b: str) -> None:  # type: ignore[no-untyped-def]
+    assert pair(a, b) is None
+
+
+@pytest.mark.slow
+def test_numbers_far_apart_conflict(pair) -> None:  # type: ignore[no-untyped-def]
+    f = pair("Twelve people were killed in the attack.", "The attack killed 40 people.")
+    assert f is not None and f.dimension == "number"
+    assert "Twelve" in f.a_value and "40" in f.b_value
+
+
+@pytest.mark.slow
+def test_negation_of_the_same_predicate(pair) -> None:  # type: ignore[no-untyped-def]
+    f = pair("The company sold the factory to Siemens.", "The company did not sell the factory.")
+    assert f is not None and f.dimension == "negation"
+    assert "not" in f.b_value and "not" not in f.a_value
+
+
+@pytest.mark.slow
+def test_denial_against_an_attributed_claim_is_no_conflict(pair) -> None:  # type: ignore[no-untyped-def]
+    assert pair(
+        "The minister denied the allegations that he took bribes from the contractor.",
+        "Prosecutors allege that the minister took bribes from the contractor.",
+        "related",
+    ) is None
+    f = pair(
+        "The minister denied the allegations that he took bribes from the contractor.",
+        "The minister took bribes from the contractor in 2019.",
+        "related",
+    )
+    assert f is not None and f.dimension == "negation"
+
+
+@pytest.mark.slow
+def test_swapped_roles(pair) -> None:  # type: ignore[no-untyped-def]
+    f = pair("Germany defeated France in the final.", "France defeated Germany in the final.")
+    assert f is not None and f.dimension == "role"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        # Two true descriptions of one person.
+        ("Comey, who led the Clinton email investigation, testified on Thursday.",
+         "Comey, who was leading the Russia investigation, testified on Thursday."),
+        # Paraphrase.
+        ("France is planning to send instructors to Ukraine.",
+         "Paris intends to dispatch military trainers to Ukraine, officials said."),
+        # More detail on one side.
+        ("The president signed the bill.",
+         "The president signed the bill on Tuesday after weeks of debate, aides said."),
+        # Permission to visit vs a plan to send: different events.
+        ("Syrsky said he had signed the papers allowing instructors from France to visit.",
+         "France is planning to send instructors to Ukraine, Syrskyi said."),
+        # "could not rule out" vs "considered": no shared predicate to negate.
+        ("Macron said he could not rule out sending troops to Ukraine.",
+         "Macron considered the possibility of sending troops to Ukraine."),
+    ],
+)
+def test_no_conflict_on_paraphrase_or_detail(pair, a: str, b: str) -> None:  # type: ignore[no-untyped-def]
+    assert pair(a, b) is None
+    assert pair(b, a) is None
+
+
+# ---- the stage ------------------------------------------------------------------------------
+
+
+def _analysis(resources: Resources, a: str, b: str, pub_a: dt.date | None, pub_b: dt.date | None) -> Analysis:
+    arts = (
+        ingest.make_article(a, article_id="rt", published=pub_a, outlet="RT"),
+        ingest.make_article(b, article_id="ki", published=pub_b, outlet="KI"),
+    )
+    return run_pipeline(Analysis(articles=arts), resources, ["segment", "times"])
+
+
+def _align(an: Analysis, relation: str = "shared") -> Analysis:
+    (sa,), (sb,) = an.sentences["rt"], an.sentences["ki"]
+    return an.update(alignments=(Alignment(relation, sa.span, sb.span, 0.8, "same fact"),))
+
+
+RT_SAID = "Syrsky said on {day} that he had signed the papers."
+KI_SAID = "Syrskyi said on May 27 that he had signed the documents."
+
+
+@pytest.mark.slow
+def test_weekday_and_date_of_the_same_day_agree(resources: Resources) -> None:
+    an = _align(_analysis(resources, RT_SAID.format(day="Monday"), KI_SAID, dt.date(2024, 5, 31), dt.date(2024, 5, 28)))
+    out = conflicts.run(an, resources)
+    assert [al.relation for al in out.alignments] == ["shared"]
+
+
+@pytest.mark.slow
+def test_different_days_conflict_only_when_resolved(resources: Resources) -> None:
+    rt = RT_SAID.format(day="Wednesday")
+    out = conflicts.run(_align(_analysis(resources, rt, KI_SAID, dt.date(2024, 5, 31), dt.date(2024, 5, 28))), resources)
+    (al,) = out.alignments
+    assert al.relation == "conflict" and al.dimension == "date"
+    assert "2024-05-29" in al.why and "2024-05-27" in al.why and "RT" in al.why and "KI" in al.why
+    # Without RT's publication date "Wednesday" stays unresolved: no conflict.
+    out = conflicts.run(_align(_analysis(resources, rt, KI_SAID, None, dt.date(2024, 5, 28))), resources)
+    assert [al.relation for al in out.alignments] == ["shared"]
+
+
+@pytest.mark.slow
+def test_stage_finds_a_conflict_alignment_missed(resources: Resources) -> None:
+    an = _analysis(
+        resources,
+        "Officials say the first convoy of aid trucks is already on its way to Gaza.",
+        "The ministry confirmed that talks about aid trucks for Gaza are still ongoing.",
+        None,
+        None,
+    )
+    out = conflicts.run(an, resources)
+    (al,) = out.alignments
+    assert al.relation == "conflict" and al.dimension == "status"
+    assert out.extras["conflicts"]["found"][0]["from"] == "unaligned, close"
+
+
+class FakeNLI:
+    def __init__(self, scores: Mapping[str, float]) -> None:
+        self._scores = scores
+
+    def scores(self, premise: str, hypothesis: str) -> Mapping[str, float]:
+        return self._scores
+
+
+@pytest.mark.slow
+def test_nli_model_vetoes_and_adds(resources: Resources) -> None:
+    va = conflicts.view_of_text(resources.nlp, "The company sold the factory to Siemens.", "a")
+    vb = conflicts.view_of_text(resources.nlp, "The company did not sell the factory.", "b")
+    entail = FakeNLI({"entailment": 0.95, "neutral": 0.03, "contradiction": 0.02})
+    assert conflicts.judge(va, vb, "shared", None) is not None
+    assert conflicts.judge(va, vb, "shared", entail) is None
+    vc = conflicts.view_of_text(resources.nlp, "The plant stays open.", "c")
+    contra = FakeNLI({"entailment": 0.01, "neutral": 0.02, "contradiction": 0.97})
+    f = conflicts.judge(va, vc, "shared", contra)
+    assert f is not None and f.dimension == "contradiction" and "0.97" in f.note
+
