@@ -108,7 +108,7 @@ def cue_tokens(doc: Any, sent: Sentence, regions: Sequence[tuple[int, int]], lex
         elif lemma in lex.cues and (t.pos_ in {"VERB", "AUX"} or t.lower_ in SAID) and lemma != "according":
             if lex.cues[lemma][1] and not regions:
                 continue
-            if not regions and not _has_clause(t) and not _subject(t):
+            if not regions and not _has_clause(t) and not _subject(t, regions):
                 continue
             out.append(t)
     return out
@@ -124,24 +124,21 @@ def _has_clause(tok: Any) -> bool:
     return any(c.dep_ == "ccomp" for c in tok.children)
 
 
-def _subject(tok: Any) -> Any | None:
-    """The token that does the saying: nsubj, "according to X", or a governing verb's subject."""
+def _subject(tok: Any, quoted: Sequence[tuple[int, int]] = ()) -> Any | None:
+    """The token that does the saying: nsubj, "according to X", or a governing verb's subject.
+
+    Words inside the quotation are never the source: the parser often makes the quotation's
+    own subject ("My reaction, that was outrageous," X said) the subject of the cue.
+    """
     if _lemma(tok) == "according":
-        for to in tok.children:
-            for c in to.children:
-                if c.dep_ == "pobj":
-                    return c
-        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
-        return next((c for c in nxt.children if c.dep_ == "pobj"), None) if nxt is not None else None
-    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
-    if (nxt is not None and nxt.pos_ == "PROPN" and nxt.ent_type_ not in {"DATE", "TIME"}
-            and not any(c.dep_ == "nsubj" for c in tok.children)):
-        while nxt.i + 1 < len(tok.doc) and tok.doc[nxt.i + 1].pos_ == "PROPN":
-            nxt = tok.doc[nxt.i + 1]
-        return nxt  # inverted order the parser missed: 'Said Ellis: "..."'
+        to = next((c for c in tok.children if c.lower_ == "to"), None)
+        if to is None and tok.i + 1 < len(tok.doc):
+            to = tok.doc[tok.i + 1]
+        return next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+    cue = tok
     for _ in range(3):
         subj = next((c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass", "csubj"}
-                     and c.text not in MARKS), None)  # the tagger takes « » for names
+                     and c.text not in MARKS and not _inside(c.idx, quoted)), None)
         if subj is not None and subj.lower_ in {"who", "that", "which"} and tok.dep_ == "relcl":
             return tok.head
         if subj is not None:
@@ -149,8 +146,22 @@ def _subject(tok: Any) -> Any | None:
         if tok.dep_ in {"relcl", "acl"}:
             return tok.head
         if tok.dep_ not in {"advcl", "xcomp", "conj"} or tok.head is tok:
-            return None
+            break
         tok = tok.head
+    return _adjacent_subject(cue, quoted)
+
+
+def _adjacent_subject(cue: Any, quoted: Sequence[tuple[int, int]]) -> Any | None:
+    """A noun right next to the cue when the parse gave it no subject: 'said Ellis', 'X said'."""
+    doc = cue.doc
+    nxt = doc[cue.i + 1] if cue.i + 1 < len(doc) else None
+    if nxt is not None and nxt.pos_ == "PROPN" and nxt.ent_type_ not in {"DATE", "TIME"}:
+        while nxt.i + 1 < len(doc) and doc[nxt.i + 1].pos_ == "PROPN":
+            nxt = doc[nxt.i + 1]
+        return nxt
+    prev = doc[cue.i - 1] if cue.i > 0 else None
+    if prev is not None and prev.pos_ in {"NOUN", "PROPN"} and not _inside(prev.idx, quoted):
+        return prev
     return None
 
 
@@ -200,10 +211,11 @@ def sentence_attributions(doc: Any, sent: Sentence, lex: Lexicon) -> tuple[list[
     """Attributions and quoted terms of one sentence."""
     text = doc.text
     stmts, terms = statement_regions(doc, sent)
-    cues = cue_tokens(doc, sent, stmts + terms, lex)
+    quoted = stmts + terms
+    cues = cue_tokens(doc, sent, quoted, lex)
     units = []
     for r in stmts:
-        ranked = sorted(cues, key=lambda c: (_distance(c, r), _subject(c) is None))
+        ranked = sorted(cues, key=lambda c: (_distance(c, r), _subject(c, quoted) is None))
         units.append((r, ranked[0] if ranked else None))
     out, used = [], set()
     for regions, cue in _group(units):
@@ -217,13 +229,13 @@ def sentence_attributions(doc: Any, sent: Sentence, lex: Lexicon) -> tuple[list[
             if kind == "partial" and clause is not None:
                 cs, ce = _tok_span(clause)
                 content = (min(cs, content[0]), max(ce, content[1]))
-        out.append(_make(sent, content, inn, kind, cue))
+        out.append(_make(sent, content, inn, kind, cue, quoted))
     for cue in cues:
         if cue.i in used:
             continue
         said = _reported_content(cue)
         if said is not None:
-            out.append(_make(sent, said, (), "reported", cue))
+            out.append(_make(sent, said, (), "reported", cue, quoted))
     return out, [inner(text, t) for t in terms]
 
 
@@ -255,8 +267,8 @@ def _reported_content(cue: Any) -> tuple[int, int] | None:
 
 
 def _make(sent: Sentence, content: tuple[int, int], regions: tuple[tuple[int, int], ...],
-          kind: str, cue: Any | None) -> Attribution:
-    subj = _subject(cue) if cue is not None else None
+          kind: str, cue: Any | None, quoted: Sequence[tuple[int, int]] = ()) -> Attribution:
+    subj = _subject(cue, quoted) if cue is not None else None
     cue_text = None
     if cue is not None:
         cue_text = "according to" if _lemma(cue) == "according" else cue.text
