@@ -14,7 +14,11 @@
     var tip = root.querySelector(".cp-tip");
     var lit = [];
     var badges = {};
+    var segsOf = {};  // unit id -> its text segments, indexed once so hovering stays fast on long articles
     root.querySelectorAll(".badge[data-unit]").forEach(function (b) { badges[b.getAttribute("data-unit")] = b; });
+    root.querySelectorAll(".seg[data-units]").forEach(function (seg) {
+      units(seg).forEach(function (u) { (segsOf[u] = segsOf[u] || []).push(seg); });
+    });
 
     function partnersOf(uid) {
       var b = badges[uid];
@@ -68,8 +72,8 @@
     function light(uids) {
       var all = {};
       uids.forEach(function (u) { all[u] = 1; partnersOf(u).forEach(function (p) { all[p] = 1; }); });
-      root.querySelectorAll(".seg[data-units]").forEach(function (seg) {
-        if (units(seg).some(function (u) { return all[u]; })) { seg.classList.add("hl"); lit.push(seg); }
+      Object.keys(all).forEach(function (u) {
+        (segsOf[u] || []).forEach(function (seg) { seg.classList.add("hl"); lit.push(seg); });
       });
     }
 
