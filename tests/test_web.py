@@ -226,3 +226,16 @@ def test_serve_command_is_registered() -> None:
 
     result = CliRunner().invoke(cli, ["serve", "--help"])
     assert result.exit_code == 0 and "--db" in result.output and "--port" in result.output
+
+
+def test_multipart_file_upload(client: TestClient) -> None:
+    files = [("files", ("harbour.txt", A.encode(), "text/plain")),
+             ("files", ("tribune.txt", B.encode("utf-16"), "text/plain"))]
+    r = client.post("/api/compare/files", files=files)
+    assert r.status_code == 200, r.text
+    assert [a["id"] for a in r.json()["articles"]] == ["harbour", "tribune"]
+    assert r.json()["articles"][1]["text"] == B  # decoded from UTF-16 by its BOM
+    one = client.post("/api/compare/files", files=files[:1])
+    assert one.status_code == 422 and "2 to 8 files" in one.json()["error"]
+    binary = client.post("/api/compare/files", files=[files[0], ("files", ("x.bin", b"\x00\x01" * 50, "application/octet-stream"))])
+    assert binary.status_code == 400 and "binary" in binary.json()["error"]

@@ -13,15 +13,16 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, File, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..errors import CounterpointError
 from ..report import html as report
 from ..store import Store
 from .jobs import ArticleInput, CompareFn, Runner, pipeline_compare
@@ -167,6 +168,10 @@ def _handlers(app: FastAPI) -> None:
         detail = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in errs[:10]]
         return _error(422, message, detail=detail)
 
+    @app.exception_handler(CounterpointError)
+    async def bad_input(_: Request, exc: CounterpointError) -> JSONResponse:
+        return _error(400, str(exc))
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         return _error(exc.status_code, str(exc.detail))
@@ -236,26 +241,42 @@ def _api(app: FastAPI, store: Store, runner: Runner, timeout: float) -> None:
         504: {"description": "The comparison ran past its time limit"},
     }
 
-    def submit(body: CompareIn) -> Any:
+    def submit(items: list[ArticleInput]) -> Any:
         try:
-            return runner.submit([ArticleInput(**a.model_dump()) for a in body.articles])
+            return runner.submit(items)
         except OverflowError as exc:
             raise StarletteHTTPException(503, str(exc)) from None
 
-    @app.post("/api/compare", tags=["comparisons"], responses=errors, summary="Compare articles and wait")
-    async def compare(body: CompareIn) -> JSONResponse:
-        """Compare 2-8 articles; returns the contract JSON plus its stored id and permalink."""
-        job = submit(body)
+    async def finish(items: list[ArticleInput]) -> JSONResponse:
+        job = submit(items)
         await asyncio.to_thread(job.done.wait, timeout)
         state = job.state(timeout)
         if state["status"] != "done" or job.result is None:
             return _error(state.get("code", 504), state.get("error", "the comparison did not finish"))
         return JSONResponse(job.result | {"permalink": f"/c/{job.result['id']}"})
 
+    @app.post("/api/compare", tags=["comparisons"], responses=errors, summary="Compare articles and wait")
+    async def compare(body: CompareIn) -> JSONResponse:
+        """Compare 2-8 articles; returns the contract JSON plus its stored id and permalink."""
+        return await finish([ArticleInput(**a.model_dump()) for a in body.articles])
+
+    @app.post("/api/compare/files", tags=["comparisons"], responses=errors, summary="Compare uploaded files")
+    async def compare_files(files: Annotated[list[UploadFile], File(description="2-8 .txt, .html or .json files")]) -> JSONResponse:
+        """Multipart upload (curl -F files=@a.txt -F files=@b.html); the same answer as /api/compare."""
+        if not 2 <= len(files) <= MAX_ARTICLES:
+            return _error(422, f"invalid request: files: give 2 to {MAX_ARTICLES} files, not {len(files)}")
+        from ..ingest import decode
+
+        items = []
+        for f in files:
+            name = f.filename or "upload.txt"
+            items.append(ArticleInput(text=decode(await f.read(), name), filename=name))
+        return await finish(items)
+
     @app.post("/api/jobs", tags=["comparisons"], status_code=202, responses=errors, summary="Start a comparison")
     def start(body: CompareIn) -> dict[str, Any]:
         """Start a comparison in the background; poll /api/jobs/{job_id} for its stage and result."""
-        return submit(body).state(timeout)
+        return submit([ArticleInput(**a.model_dump()) for a in body.articles]).state(timeout)
 
     @app.get("/api/jobs/{job_id}", tags=["comparisons"], responses={404: {"description": "Unknown job"}},
              summary="Poll a comparison job")
