@@ -74,6 +74,15 @@ def test_neutral_text_is_not_flagged(nlp: Any) -> None:
 
 
 @pytest.mark.slow
+def test_sentiment_lexicon_flags_negative_judgements_not_facts(nlp: Any) -> None:
+    judged = framing.loaded_marks(nlp("Critics called the policy cruel and the response pathetic."), "a")
+    assert {"cruel", "pathetic"} <= set(_texts(judged, "loaded"))
+    assert all("sentiment lexicon" in m.note for m in judged)
+    facts = framing.loaded_marks(nlp("Two people were dead and three were injured; the active unit left."), "a")
+    assert facts == []
+
+
+@pytest.mark.slow
 def test_verb_only_terms_need_a_verb(nlp: Any) -> None:
     verb = framing.loaded_marks(nlp("The minister slammed the plan."), "a")
     noun = framing.loaded_marks(nlp("A blast hit the depot."), "a")
@@ -180,3 +189,16 @@ def test_counterpart_by_meaning_when_no_neutral_term_is_used(resources: Resource
     an = framing.run(an.update(alignments=(al,)), fake)
     slam = next(m for m in an.framing if m.kind == "loaded")
     assert slam.text == "slammed" and "B says 'faulted'" in slam.note
+
+
+@pytest.mark.slow
+def test_headline_in_text_is_emphasis_and_not_lede(resources: Resources) -> None:
+    from counterpoint import segment
+
+    text = "Ferry strike ends\nThe ferry strike ended on Monday. Boats sailed again. Fares rose."
+    art = Article("a", text, outlet="A", title="Ferry strike ends")
+    an = framing.run(segment.run(Analysis(articles=(art,)), resources), resources)
+    emph = [m for m in an.framing if m.kind == "emphasis"]
+    assert emph[0].text == "Ferry strike ends" and "headline" in emph[0].note
+    assert [m.text for m in emph[1:]] == ["The ferry strike ended on Monday.", "Boats sailed again."]
+    assert an.extras["framing"]["profiles"]["a"]["headline"] == "Ferry strike ends"
