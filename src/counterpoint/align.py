@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 MIN_COSINE = 0.2  # below this no pair in MSRP/STS-dev reaches the related threshold: skip it
+BACKDROP_SHARE = 0.5  # an entity in half of all claims is the setting, not a participant
 LEDE_SENTENCES = 3  # headline/lede: the first sentences carry the story's core
 
 
@@ -96,8 +97,23 @@ def build_items(analysis: Analysis, article_id: str) -> list[Item]:
     return items
 
 
+def backdrop(items: dict[str, list[Item]]) -> frozenset[str]:
+    """Entities named in at least half of all claims (the story's setting, e.g. a country).
+
+    Sharing them says nothing about which fact two claims report, like a stop word.
+    """
+    counts = Counter(k for its in items.values() for it in its for k in it.info.entities)
+    total = sum(len(its) for its in items.values())
+    return frozenset(k for k, n in counts.items() if n >= BACKDROP_SHARE * total)
+
+
 def score_matrix(
-    a: Sequence[Item], b: Sequence[Item], ea: np.ndarray, eb: np.ndarray, model: Model
+    a: Sequence[Item],
+    b: Sequence[Item],
+    ea: np.ndarray,
+    eb: np.ndarray,
+    model: Model,
+    common: frozenset[str] = frozenset(),
 ) -> list[Link]:
     """Scored links between two articles' claims, above the related threshold only."""
     cos = ea @ eb.T if len(a) and len(b) else None
@@ -107,7 +123,8 @@ def score_matrix(
     for i, j in zip(*(cos >= MIN_COSINE).nonzero(), strict=False):
         ia, ib = a[int(i)].info, b[int(j)].info
         c = float(cos[i, j])
-        relation, sim = model.relation(pair_features(ia, ib, c))
+        participants = len((set(ia.entities) & set(ib.entities)) - common)
+        relation, sim = model.relation(pair_features(ia, ib, c), participants)
         if relation is None:
             continue
         links.append(Link(int(i), int(j), sim / 5.0, relation, reasons(ia, ib, c, relation)))
@@ -244,8 +261,9 @@ def align_articles(analysis: Analysis, resources: Resources) -> Analysis:
     all_links: list[Link] = []
     shared: set[str] = set()
     pairs: list[tuple[Claim, Claim]] = []
+    common = backdrop(items)
     for a, b in combinations(ids, 2):
-        links = score_matrix(items[a], items[b], emb[a], emb[b], model)
+        links = score_matrix(items[a], items[b], emb[a], emb[b], model, common)
         links = mutual_related(best_per_sentence_pair(items[a], items[b], links))
         all_links.extend(links)
         for link in links:

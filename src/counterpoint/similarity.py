@@ -32,6 +32,8 @@ WORD_NUMBERS = {
 # Action words that say little about which fact is reported: left out of "same action".
 LIGHT_VERBS = {"be", "have", "do", "say", "tell", "make", "get", "go", "come", "take", "give", "add"}
 
+SAME_PARTICIPANTS = 2  # shared named participants that make "some details" the same event
+
 FEATURES = (
     "cos", "cos2", "dice_lemma", "contain_min", "contain_max", "dice_word", "dice_bigram",
     "len_ratio", "num_match", "num_clash", "num_one", "ent_dice", "ent_clash", "neg_clash",
@@ -165,6 +167,8 @@ class Model:
     a ridge regression onto the STS 0-5 scale, fitted on STS headlines 2013. The STS
     annotation guideline anchors the cuts: 3 = "roughly equivalent, some important
     information differs" (shared), 2 = "not equivalent, but share some details" (related).
+    A related pair is the same fact when it also names the same participants (two or more
+    resolved entities that are not the story's backdrop), the usual test of event identity.
     """
 
     same_fact: Linear
@@ -182,10 +186,17 @@ class Model:
         """Similarity on the STS scale, 0 (unrelated) to 5 (same meaning)."""
         return min(5.0, max(0.0, self.similarity(x)))
 
-    def relation(self, x: list[float]) -> tuple[str | None, float]:
-        """("shared" | "related" | None, STS-scale similarity) for a feature vector."""
+    def relation(self, x: list[float], participants: int = 0) -> tuple[str | None, float]:
+        """("shared" | "related" | None, STS-scale similarity) for a feature vector.
+
+        ``participants`` is how many resolved entities the two claims name in common.
+        """
         s = self.sim(x)
-        if s >= self.shared or (s >= self.related and self.prob(x) >= self.same_fact_threshold):
+        if (
+            s >= self.shared
+            or (s >= self.related and participants >= SAME_PARTICIPANTS)
+            or (s >= self.related and self.prob(x) >= self.same_fact_threshold)
+        ):
             return "shared", s
         if s >= self.related:
             return "related", s
