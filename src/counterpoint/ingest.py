@@ -43,6 +43,7 @@ FETCH_TIMEOUT = 10.0
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.S)
 # Legacy encodings by share of web pages (W3Techs), used only to break detector ties.
 _WEB_ENCODINGS = ["cp1252", "latin_1", "cp1251", "shift_jis", "euc_kr", "gb2312", "cp1250", "koi8_r"]
+_TEXTUAL = re.compile(r"\s*(text/|application/(xhtml\+xml|xml|json|rss\+xml|atom\+xml))", re.I)
 _KEYS = {"outlet", "published", "title", "url", "language", "id"}
 
 
@@ -172,13 +173,16 @@ def fetch_url(url: str, allow_private: bool = True) -> tuple[str, bytes, str]:
                         continue
                     if resp.status_code >= 400:
                         raise InputError(f"{url}: HTTP {resp.status_code}")
+                    ctype = resp.headers.get("content-type", "")
+                    if ctype and not _TEXTUAL.match(ctype):
+                        raise InputError(f"{url}: content type {ctype.split(';')[0]!r} is not an article")
                     chunks, total = [], 0
                     for chunk in resp.iter_bytes():
                         total += len(chunk)
                         if total > MAX_BYTES:
                             raise InputError(f"{url}: response over the {MAX_BYTES:,}-byte limit")
                         chunks.append(chunk)
-                    return str(resp.url), b"".join(chunks), resp.headers.get("content-type", "")
+                    return str(resp.url), b"".join(chunks), ctype
     except httpx.HTTPError as exc:
         raise InputError(f"{url}: could not fetch ({type(exc).__name__}: {exc})") from None
     raise InputError(f"{url}: too many redirects")
