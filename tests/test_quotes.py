@@ -109,7 +109,9 @@ def test_polnear_reader_and_matching(tmp_path: Path) -> None:
 
 # ---- with spaCy ----------------------------------------------------------------------------
 @pytest.mark.slow
-@pytest.mark.parametrize("opening,closing", [("“", "”"), ('"', '"'), ("«", "»"), ("„", "“"), ("‘", "’")])
+@pytest.mark.parametrize(
+    "opening,closing", [("“", "”"), ('"', '"'), ("«", "»"), ("„", "“"), ("‘", "’"), ("''", "''")]
+)
 def test_every_mark_style_gives_a_direct_quote(resources: Resources, opening: str, closing: str) -> None:
     text = f"{opening}We will rebuild the bridge before winter,{closing} Mayor Anna Kovac said on Monday."
     q = only(run_quotes(resources, text))

@@ -36,13 +36,26 @@ from .segment import quote_regions
 MARKS = "\"“”«»„‘’‹›「」"
 SAID = {"said", "says", "say"}
 DASHES = "―—–"
+# two apostrophes as quotation marks (typewriter and some wire archives), within a line
+TYPEWRITER = re.compile(r"''(?=\S)[^\n]+?(?<=\S)''")
 MATCH_MIN = 0.5  # quote-pair score needed to call two renderings the same statement
 
 
 # ---- quotations -------------------------------------------------------------------------
+def regions_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Quotation regions of ``segment.quote_regions`` plus typewriter pairs ''like this''."""
+    found = quote_regions(text, start, end)
+    for m in TYPEWRITER.finditer(text, start, end):
+        if not any(s < m.end() and m.start() < e for s, e in found):
+            found.append((m.start(), m.end()))
+    return sorted(found)
+
+
 def inner(text: str, region: tuple[int, int]) -> tuple[int, int]:
     """The quoted text of a region, marks and edge spaces and commas removed."""
     s, e = region
+    if text[s : s + 2] == "''" and text[e - 2 : e] == "''":
+        s, e = s + 2, e - 2
     s += 1 if text[s : s + 1] in MARKS else 0
     e -= 1 if e > s and text[e - 1] in MARKS else 0
     while s < e and text[s].isspace():
@@ -86,7 +99,7 @@ def statement_regions(doc: Any, sent: Sentence) -> tuple[list[tuple[int, int]], 
     text = doc.text
     stmts: list[tuple[int, int]] = []
     terms: list[tuple[int, int]] = []
-    for r in quote_regions(text, sent.span.start, sent.span.end):
+    for r in regions_in(text, sent.span.start, sent.span.end):
         (terms if is_term(doc, r, sent) else stmts).append(r)
     return stmts, terms
 
@@ -317,7 +330,7 @@ def _outside_cue(doc: Any, sentences: Sequence[Sentence], a: Attribution, lex: L
         near.append(sentences[k - 1])
     for sent in near:
         span = doc.char_span(sent.span.start, sent.span.end, alignment_mode="expand")
-        if span is None or (sent.index > k and len(span) > 12) or quote_regions(text, *span_chars(sent)):
+        if span is None or (sent.index > k and len(span) > 12) or regions_in(text, *span_chars(sent)):
             continue
         for t in span:
             subj = _subject(t) if _lemma(t) in lex.cues and t.pos_ in {"VERB", "AUX"} else None
