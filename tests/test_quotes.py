@@ -48,9 +48,9 @@ def test_inner_strips_marks_and_trailing_commas() -> None:
 
 
 def test_voice_key_is_the_surname_for_people_and_the_name_for_bodies() -> None:
-    assert quotes._voice_key("Aleksandr Syrsky") == "syrsky"
-    assert quotes._voice_key("France's Defense Ministry") == "france defense ministry"
-    assert quotes._voice_key("Ukraine's Defense Ministry") != quotes._voice_key("France's Defense Ministry")
+    assert quote_speakers.voice_key("Aleksandr Syrsky") == "syrsky"
+    assert quote_speakers.voice_key("France's Defense Ministry") == "france defense ministry"
+    assert quote_speakers.voice_key("Ukraine's Defense Ministry") != quote_speakers.voice_key("France's Defense Ministry")
 
 
 class FakeEmbed(Resources):

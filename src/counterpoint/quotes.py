@@ -20,15 +20,14 @@ from typing import Any
 
 from .model import Analysis, Quote, QuoteMatch, Sentence, Span
 from .quote_speakers import (
-    ORG_WORDS,
     Attribution,
     Lexicon,
     Speaker,
-    describing,
     lexicon,
     name_span,
-    role_of,
     speakers,
+    voice_key,
+    voices,
 )
 from .resources import Resources
 from .segment import quote_regions
@@ -475,7 +474,7 @@ def _same_speaker(a: Quote, b: Quote) -> float:
     if a.speaker_name and b.speaker_name:
         from rapidfuzz import fuzz
 
-        x, y = _voice_key(a.speaker_name), _voice_key(b.speaker_name)
+        x, y = voice_key(a.speaker_name), voice_key(b.speaker_name)
         return 1.0 if fuzz.ratio(x or "", y or "") >= 80 else -1.0
     return 0.0
 
@@ -522,81 +521,3 @@ def match_quotes(analysis: Analysis, quotes: Sequence[Quote], resources: Resourc
         if s >= MATCH_MIN and s >= best[(i, aj)] - 1e-9 and s >= best[(j, ai)] - 1e-9:
             out.append(QuoteMatch(quotes[i].id, quotes[j].id, round(s, 4), why))
     return out
-
-
-# ---- voices -----------------------------------------------------------------------------
-def voices(analysis: Analysis, numbered: Sequence[tuple[Quote, Speaker]]) -> list[dict[str, Any]]:
-    """Who is given a platform in each article: statements, words, role, other outlets."""
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for q, sp in numbered:
-        key = q.speaker_entity or _voice_key(q.speaker_name) or "(unattributed)"
-        row = rows.setdefault((q.span.article, key), {
-            "article": q.span.article, "outlet": analysis.article(q.span.article).outlet,
-            "voice": key, "entity": q.speaker_entity, "name": q.speaker_name,
-            "role": None, "country": None, "statements": 0, "direct": 0, "words": 0, "quotes": [],
-        })
-        if row["role"] is None or row["country"] is None:
-            role, country = _profile(analysis, q)
-            anonymous = "anonymous" if sp.how in {"anonymous", "none"} else None
-            row["role"] = row["role"] or role or sp.role or anonymous
-            row["country"] = row["country"] or country
-        row["statements"] += 1
-        row["direct"] += q.kind != "reported"
-        row["words"] += len(q.text.split())
-        row["quotes"].append(q.id)
-    from rapidfuzz import fuzz
-
-    n_articles = len(analysis.articles)
-    def same(x: dict[str, Any], y: dict[str, Any]) -> bool:
-        if x["entity"] and y["entity"]:
-            return bool(x["entity"] == y["entity"])
-        kx, ky = _voice_key(x["name"]) or "", _voice_key(y["name"]) or ""
-        # one-word keys are surnames, spelled differently across outlets (Syrsky, Syrskyi)
-        return kx == ky or (" " not in kx + ky and fuzz.ratio(kx, ky) >= 80)
-
-    for (art, key), row in rows.items():
-        elsewhere = any(a != art and same(row, other) for (a, _), other in rows.items())
-        row["only_here"] = n_articles > 1 and not elsewhere and key != "(unattributed)"
-    return sorted(rows.values(), key=lambda r: (r["article"], -r["words"]))
-
-
-def _voice_key(name: str | None) -> str | None:
-    """A speaker's key across outlets when entities did not link them: the last name."""
-    if not name:
-        return None
-    words = re.sub(r"[’']s\b", "", name.lower()).replace("the ", "").split()
-    if len(words) <= 3 and not ORG_WORDS & set(words):
-        return words[-1]  # a person: the surname survives every spelling of the first name
-    return " ".join(words)
-
-
-def _speaker_spans(analysis: Analysis, q: Quote) -> list[tuple[int, int]]:
-    """The speaker's naming span and every other name mention of its entity in the article."""
-    spans = [(q.speaker_span.start, q.speaker_span.end)] if q.speaker_span else []
-    for ent in analysis.entities:
-        if ent.id == q.speaker_entity:
-            spans += [(m.span.start, m.span.end) for m in ent.mentions
-                      if m.span.article == q.span.article and m.kind == "name"]
-    return spans
-
-
-def _profile(analysis: Analysis, q: Quote) -> tuple[str | None, str | None]:
-    """(role, country) from how the article describes the speaker anywhere it names them."""
-    doc = analysis.parses.get(q.span.article)
-    if doc is None:
-        return None, None
-    role = country = None
-    types = {ent.id: ent.type for ent in analysis.entities}
-    gpe = types[q.speaker_entity] == "GPE" if q.speaker_entity in types else None
-    for s, e in _speaker_spans(analysis, q):
-        span = doc.char_span(s, e, alignment_mode="expand")
-        if span is None:
-            continue
-        role = role or role_of(doc, (s, e), lexicon())
-        if country is None and gpe if gpe is not None else span.root.ent_type_ == "GPE":
-            country, role = str(span.text), "government"  # a capital speaking for its state
-        for t in describing(span.root) if country is None else ():
-            if t.ent_type_ in {"GPE", "NORP"}:
-                country = next(str(x.text) for x in doc.ents if x.start <= t.i < x.end)
-                break
-    return role, country
