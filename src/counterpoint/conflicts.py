@@ -41,7 +41,7 @@ NLI_ENV = "COUNTERPOINT_NLI_DIR"
 EXTRA_SIM = 0.45  # cosine of MiniLM vectors above which an unaligned pair is checked
 NLI_CONTRADICT = 0.9  # contradiction probability for a model-only conflict
 NLI_VETO = 0.9  # entailment probability that overrules a rule's conflict
-ROUND_WIDEN = 0.15  # "about 150" covers 150 +/- 15 %
+ROUND_WIDEN = 0.1  # "about 150" covers at least 150 +/- 10 %
 GENERIC = {"thing", "people", "country", "way", "time", "year", "day", "part", "number", "lot",
            "official", "report", "statement", "source", "group", "side", "kind", "percent"}
 POINT_PREPS = {"on", "in", "at", "during", "this", "last"}
@@ -350,7 +350,9 @@ class Quantity:
         if self.kind == "upper":
             return 0.0, hi
         if self.kind == "approx":
-            return min(lo, self.value * (1 - ROUND_WIDEN)), max(hi, self.value * (1 + ROUND_WIDEN))
+            # "roughly 900": a round figure, off by up to its last digit or ROUND_WIDEN.
+            width = max(self.step, self.value * ROUND_WIDEN)
+            return self.value - width, self.value + width
         return lo, hi
 
 
@@ -384,9 +386,7 @@ def parse_number(text: str) -> tuple[float, float] | None:
 def quantities(v: View) -> list[Quantity]:
     """Numbers of a claim with their qualifier, unit and governing verb."""
     out: list[Quantity] = []
-    for ent in v.sent.ents:
-        if ent.label_ not in ("CARDINAL", "MONEY", "PERCENT", "QUANTITY"):
-            continue
+    for ent in _number_spans(v.sent):
         parsed = parse_number(ent.text)
         unit = _unit(ent)
         if parsed is None or not unit:
@@ -396,21 +396,41 @@ def quantities(v: View) -> list[Quantity]:
         fluid = bool(near & cues()["change"])
         head = ent.root.head
         partial = any(c.dep_ == "conj" for c in head.children) or head.dep_ == "conj"
-        out.append(Quantity(ent.text, parsed[0], parsed[1], _qualifier(ent), unit, _verb_of(ent.root),
-                            fluid, partial))
+        kind, cue = _qualifier(ent)
+        text = ent.text if not cue or cue in ent.text.lower() else f"{cue} {ent.text}"
+        out.append(Quantity(text, parsed[0], parsed[1], kind, unit, _verb_of(ent.root), fluid, partial))
     return out
 
 
-def _qualifier(ent: Any) -> str:
-    """exact, approx ('about'), lower ('at least') or upper ('up to'), from the words before."""
+def _number_spans(sent: Any) -> list[Any]:
+    """Numeric entities, plus counts the entity recogniser missed ('Roughly 900 workers')."""
+    spans = [e for e in sent.ents if e.label_ in ("CARDINAL", "MONEY", "PERCENT", "QUANTITY")]
+    i = sent.start
+    while i < sent.end:
+        tok = sent.doc[i]
+        if not tok.like_num or tok.ent_type_:
+            i += 1
+            continue
+        j = i
+        while j + 1 < sent.end and sent.doc[j + 1].like_num and not sent.doc[j + 1].ent_type_:
+            j += 1
+        if sent.doc[j].dep_ == "nummod":
+            spans.append(sent.doc[i : j + 1])
+        i = j + 1
+    return spans
+
+
+def _qualifier(ent: Any) -> tuple[str, str]:
+    """(kind, cue): exact, approx ('about'), lower ('at least') or upper ('up to')."""
     doc = ent.doc
     before = " ".join(t.lower_ for t in doc[max(0, ent.start - 3) : ent.start])
     inside = " ".join(t.lower_ for t in ent if not t.like_num)
     context = f" {before} {inside} "
     for kind in ("lower", "upper", "approx"):
-        if any(f" {c} " in context[-len(c) - 14 :] for c in cues()[kind]):
-            return kind
-    return "exact"
+        for c in sorted(cues()[kind], key=len, reverse=True):
+            if f" {c} " in context[-len(c) - 14 :]:
+                return kind, c
+    return "exact", ""
 
 
 def _unit(ent: Any) -> str:
@@ -443,8 +463,8 @@ def number_conflict(a: View, b: View) -> Finding | None:
     same_day = any(temporal.overlap(x, y) for x in a.times for y in b.times)
     qa, qb = quantities(a), quantities(b)
     for x in qa:
-        same = [y for y in qb if y.unit == x.unit and (y.event == x.event or not (x.event and y.event))]
-        mates = [z for z in qa if z.unit == x.unit and z.event == x.event]
+        same = [y for y in qb if y.unit == x.unit]
+        mates = [z for z in qa if z.unit == x.unit]
         if len(same) != 1 or len(mates) != 1:
             continue  # several counts of one unit: cannot tell which matches which
         y = same[0]
@@ -499,20 +519,33 @@ def date_conflict(a: View, b: View) -> Finding | None:
 # ---- negation and denial ------------------------------------------------------------------
 
 
-def _args(tok: Any) -> set[str]:
+def _args(tok: Any) -> tuple[set[str], set[str]]:
     """Lemmas of a predicate's subject and object heads (passives normalised)."""
-    out = set()
+    subj: set[str] = set()
+    obj: set[str] = set()
     for c in tok.children:
-        if c.dep_ in SUBJ | {"dobj", "attr", "agent", "dative"} and c.pos_ in ("NOUN", "PROPN", "NUM"):
-            out.add(c.lemma_.lower())
+        if c.pos_ not in ("NOUN", "PROPN", "NUM") and c.dep_ != "agent":
+            continue
+        if c.dep_ in ("nsubj", "csubj"):
+            subj.add(c.lemma_.lower())
+        elif c.dep_ in ("dobj", "attr", "dative", "nsubjpass"):
+            obj.add(c.lemma_.lower())
         elif c.dep_ == "agent":
-            out |= {g.lemma_.lower() for g in c.children if g.dep_ == "pobj"}
-    return out - GENERIC
+            subj |= {g.lemma_.lower() for g in c.children if g.dep_ == "pobj"}
+    return subj - GENERIC, obj - GENERIC
 
 
-def polarities(v: View) -> dict[str, tuple[bool, set[str], Any]]:
+def _same_arguments(x: tuple[set[str], set[str]], y: tuple[set[str], set[str]]) -> bool:
+    """Some argument in common and none in contradiction (another subject or object)."""
+    (sx, ox), (sy, oy) = x, y
+    if (sx and sy and not sx & sy) or (ox and oy and not ox & oy):
+        return False
+    return bool(sx & sy or ox & oy)
+
+
+def polarities(v: View) -> dict[str, tuple[bool, tuple[set[str], set[str]], Any]]:
     """verb lemma -> (negated, argument lemmas, token) for the factual predicates of a claim."""
-    out: dict[str, tuple[bool, set[str], Any]] = {}
+    out: dict[str, tuple[bool, tuple[set[str], set[str]], Any]] = {}
     for t in v.sent:
         if t.pos_ != "VERB" or t.lemma_.lower() in cues()["speech"] or _nonfactual(t):
             continue
@@ -529,7 +562,7 @@ def negation_conflict(a: View, b: View) -> Finding | None:
         if lemma not in pb:
             continue
         neg_b, args_b, tb = pb[lemma]
-        if neg_a == neg_b or not (args_a & args_b):
+        if neg_a == neg_b or not _same_arguments(args_a, args_b):
             continue
         return Finding("negation", _polar(ta, neg_a), _polar(tb, neg_b), f"same predicate '{lemma}'")
     return denial_conflict(a, b)
