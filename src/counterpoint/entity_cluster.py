@@ -14,7 +14,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 
 PER, ORG, LOC, NORP, TIME = "PER", "ORG", "LOC", "NORP", "TIME"
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
@@ -75,6 +75,7 @@ class Config:
 
 
 # ---------------------------------------------------------------- normalisation ----
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case, accent-free, straight apostrophes, hyphens glued ("T - Mobile" -> "t-mobile")."""
     text = unicodedata.normalize("NFKD", text)
@@ -86,6 +87,11 @@ def fold(text: str) -> str:
 
 def name_words(text: str) -> list[str]:
     """Content words of a name: no leading determiner, possessive or company suffix."""
+    return list(_name_words(text))
+
+
+@lru_cache(maxsize=65536)
+def _name_words(text: str) -> tuple[str, ...]:
     words = re.findall(r"[\w][\w\-.&']*", fold(text).replace("'s ", " ").removesuffix("'s"))
     words = [w.strip(".'") for w in words if w.strip(".'")]
     while words and words[0] in DETERMINERS:
@@ -98,9 +104,10 @@ def name_words(text: str) -> list[str]:
         words.pop()
     if len(words) > 2 and words[1] == "of" and words[0] in {"department", "ministry"}:
         words = words[2:] + [words[0]]  # "Department of Justice" is "Justice Department"
-    return words
+    return tuple(words)
 
 
+@lru_cache(maxsize=65536)
 def skeleton(word: str) -> str:
     """A romanisation-insensitive key: Syrsky/Syrskyi -> sirski, Zelensky/Zelenskyy -> zelenski."""
     w = fold(word).replace("'", "")
@@ -128,6 +135,40 @@ def similarity(a: str, b: str) -> float:
 
 
 # ---------------------------------------------------------------- union-find ----
+@dataclass
+class Facts:
+    """What the sieves ask about a cluster, kept up to date on every union."""
+
+    labels: set[str]
+    modifiers: set[str]  # country keys: organisation modifiers plus "@france" in titles
+    words: set[str]  # name words, heads and roles: what a description may match
+    roles: set[str]
+    firsts: set[str]  # first words of multi-word names
+    first_seen: dict[str, int]  # document -> earliest order
+    named: bool
+
+    @classmethod
+    def of(cls, it: Item) -> Facts:
+        words = name_words(it.text) if it.kind == "name" else []
+        return cls(
+            labels={it.label} - {""},
+            modifiers=set(it.modifiers) | {r[1:] for r in it.roles if r.startswith("@")},
+            words=set(it.roles) | {it.head} | set(words),
+            roles=set(it.roles),
+            firsts={words[0]} if len(words) >= 2 else set(),
+            first_seen={it.doc: it.order},
+            named=it.kind == "name",
+        )
+
+    def absorb(self, other: Facts) -> None:
+        for mine, theirs in ((self.labels, other.labels), (self.modifiers, other.modifiers),
+                             (self.words, other.words), (self.roles, other.roles), (self.firsts, other.firsts)):
+            mine |= theirs
+        for doc, order in other.first_seen.items():
+            self.first_seen[doc] = min(order, self.first_seen.get(doc, order))
+        self.named = self.named or other.named
+
+
 class Clusters:
     """Union-find over item indices with the per-cluster facts the sieves consult."""
 
@@ -135,6 +176,7 @@ class Clusters:
         self.items = items
         self.parent = list(range(len(items)))
         self.members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
+        self.facts: dict[int, Facts] = {i: Facts.of(it) for i, it in enumerate(items)}
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -150,38 +192,30 @@ class Clusters:
             a, b = b, a
         self.parent[b] = a
         self.members[a].extend(self.members.pop(b))
+        self.facts[a].absorb(self.facts.pop(b))
 
     def of(self, i: int) -> list[Item]:
         return [self.items[k] for k in self.members[self.find(i)]]
 
     def labels(self, i: int) -> set[str]:
-        return {it.label for it in self.of(i) if it.label}
+        return self.facts[self.find(i)].labels
 
     def modifiers(self, i: int) -> set[str]:
-        """Country keys: organisation modifiers plus countries in people's titles ("@france")."""
-        out = {m for it in self.of(i) for m in it.modifiers}
-        return out | {r[1:] for it in self.of(i) for r in it.roles if r.startswith("@")}
+        return self.facts[self.find(i)].modifiers
 
     def words(self, i: int) -> set[str]:
-        """Name words, heads and roles of the cluster: what a nominal may match."""
-        out: set[str] = set()
-        for it in self.of(i):
-            out.update(it.roles)
-            out.add(it.head)
-            if it.kind == "name":
-                out.update(name_words(it.text))
-        return out
+        return self.facts[self.find(i)].words
 
     def has_name(self, i: int) -> bool:
-        return any(it.kind == "name" for it in self.of(i))
+        return self.facts[self.find(i)].named
 
     def person_like(self, i: int, person_roles: frozenset[str]) -> bool:
-        its = self.of(i)
-        if any(it.label == PER for it in its):
+        facts = self.facts[self.find(i)]
+        if PER in facts.labels:
             return True
-        if any(it.label in (LOC, NORP, TIME) for it in its):
+        if facts.labels & {LOC, NORP, TIME}:
             return False
-        return any(r in person_roles for it in its for r in it.roles)
+        return bool(facts.roles & person_roles)
 
 
 def compatible_types(a: set[str], b: set[str]) -> bool:
@@ -249,10 +283,13 @@ def _exact_names(cl: Clusters, names: Iterable[int], keys: Mapping[int, str]) ->
         if () in by_mod and len(marked) == 1:
             cl.union(by_mod[()][0], by_mod[marked[0]][0])
         elif () in by_mod:  # "The Defense Ministry" after France's and Ukraine's: nearest
+            in_doc: dict[str, list[int]] = defaultdict(list)
+            for m in marked:
+                for j in by_mod[m]:
+                    in_doc[cl.items[j].doc].append(j)
             for i in by_mod[()]:
                 it = cl.items[i]
-                prior = [j for m in marked for j in by_mod[m]
-                         if cl.items[j].doc == it.doc and cl.items[j].order < it.order]
+                prior = [j for j in in_doc.get(it.doc, ()) if cl.items[j].order < it.order]
                 if prior:
                     cl.union(i, max(prior, key=lambda j: cl.items[j].order))
 
@@ -278,7 +315,7 @@ def _acronyms(cl: Clusters, names: Sequence[int], keys: Mapping[int, str]) -> No
         words = name_words(cl.items[i].text)
         split = [p for w in words for p in w.split("-") if p]
         for acr in acronyms(words) | acronyms(split):
-            index[(cl.items[i].group, acr)].add(i)
+            index[(cl.items[i].group, acr)].add(cl.find(i))
     for i in names:
         words = name_words(cl.items[i].text)
         if len(words) != 1 or not 2 <= len(words[0].replace(".", "")) <= 6:
@@ -324,9 +361,9 @@ def _partial_names(cl: Clusters, names: Sequence[int], keys: Mapping[int, str], 
         if len(words) >= 2:
             group = cl.items[i].group
             if cl.person_like(i, person_roles) or cl.items[i].label in ("", ORG):
-                suffix[(group, words[-1])].add(i)
+                suffix[(group, words[-1])].add(cl.find(i))
             if cl.items[i].label != PER:
-                prefix[(group, words[0])].add(i)
+                prefix[(group, words[0])].add(cl.find(i))
     for i in names:
         words = keys[i].split()
         if len(words) != 1:
@@ -339,7 +376,7 @@ def _partial_names(cl: Clusters, names: Sequence[int], keys: Mapping[int, str], 
             and modifiers_agree(cl.modifiers(i), cl.modifiers(c))
         }
         if len(cands) > 1:  # two people share the surname: take the one this document named
-            local = [c for c in cands if any(m.doc == it.doc and m.order < it.order for m in cl.of(c))]
+            local = [c for c in cands if cl.facts[c].first_seen.get(it.doc, it.order) < it.order]
             cands = set(local[:1]) if len(local) == 1 else set()
         if len(cands) == 1:
             cl.union(i, cands.pop())
@@ -366,8 +403,7 @@ def _names_agree(cl: Clusters, a: int, b: int, cfg: Config) -> bool:
     """No person-name conflict (different first names) and no modifier conflict."""
     if not modifiers_agree(cl.modifiers(a), cl.modifiers(b)):
         return False
-    firsts_a = {name_words(it.text)[0] for it in cl.of(a) if it.kind == "name" and len(name_words(it.text)) >= 2}
-    firsts_b = {name_words(it.text)[0] for it in cl.of(b) if it.kind == "name" and len(name_words(it.text)) >= 2}
+    firsts_a, firsts_b = cl.facts[cl.find(a)].firsts, cl.facts[cl.find(b)].firsts
     if PER in cl.labels(a) | cl.labels(b) and firsts_a and firsts_b:
         return any(_first_names_agree(x, y, cfg.first_name_ratio) for x in firsts_a for y in firsts_b)
     return True
