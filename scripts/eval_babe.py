@@ -184,7 +184,7 @@ def shipped_scores(docs: list[Any], rows: list[dict[str, Any]], idx: list[int], 
 
 
 def tune_valence(docs: list[Any], rows: list[dict[str, Any]], dev: list[int]) -> dict[str, float]:
-    """Pick VALENCE_MIN on dev rows by sentence macro-F1 (ties: word F1); leaves it set."""
+    """Pick VALENCE_MIN on dev rows by biased-word F1 (ties: sentence macro-F1); leaves it set."""
     from counterpoint import framing
 
     best: tuple[float, float, float, float] | None = None
@@ -192,7 +192,7 @@ def tune_valence(docs: list[Any], rows: list[dict[str, Any]], dev: list[int]) ->
         for nv in (2.0, 2.5, framing.NEVER):
             framing.VALENCE_MIN.update({"ADJ": adj, "ADV": adj, "NOUN": nv, "VERB": nv})
             s = shipped_scores(docs, rows, dev)
-            cand = (s["sentence_macro_f1"], s["word_f1"], adj, nv)
+            cand = (s["word_f1"], s["sentence_macro_f1"], adj, nv)
             if best is None or cand > best:
                 best = cand
     assert best is not None

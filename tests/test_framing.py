@@ -158,18 +158,18 @@ class _FakeResources(Resources):
 def test_run_adds_counterparts_emphasis_and_profiles(resources: Resources) -> None:
     fake = _FakeResources()
     fake.__dict__["nlp"] = resources.nlp
-    a = Article("a", "Mercenaries attacked the town. Reuters reported the news.", outlet="A")
+    a = Article("a", "Reuters reported the news. The mayor spoke. Mercenaries attacked the town.", outlet="A")
     b = Article("b", "Foreign fighters attacked the town on Monday. Police said two died.", outlet="B")
     from counterpoint import segment
 
     an = segment.run(Analysis(articles=(a, b)), fake)
-    s_a, s_b = an.sentences["a"][0].span, an.sentences["b"][0].span
+    s_a, s_b = an.sentences["a"][2].span, an.sentences["b"][0].span
     al = Alignment("shared", s_a, s_b, 0.9, "same attack")
     an = framing.run(an.update(alignments=(al,), unique=(an.sentences["b"][1].span,)), fake)
     merc = next(m for m in an.framing if m.kind == "loaded" and m.span.article == "a")
     assert "B says 'Foreign fighters'" in merc.note
     lede_b = [m for m in an.framing if m.kind == "emphasis" and m.span.article == "b"]
-    assert "reports it in sentence 1 of 2" in lede_b[0].note
+    assert "A reports it only in sentence 3 of 3" in lede_b[0].note
     assert "no other outlet reports" in lede_b[1].note
     prof = an.extras["framing"]["profiles"]["a"]
     assert prof["counts"]["loaded"] == 1 and prof["top_loaded"] == ["mercenaries"]
@@ -202,3 +202,16 @@ def test_headline_in_text_is_emphasis_and_not_lede(resources: Resources) -> None
     assert emph[0].text == "Ferry strike ends" and "headline" in emph[0].note
     assert [m.text for m in emph[1:]] == ["The ferry strike ended on Monday.", "Boats sailed again."]
     assert an.extras["framing"]["profiles"]["a"]["headline"] == "Ferry strike ends"
+
+
+@pytest.mark.slow
+def test_loaded_words_in_headlines_without_verbs(resources: Resources) -> None:
+    art = Article("a", "Text.", title="Port authority caves to union after blockade")
+    assert framing.headline_loaded(resources, art) == ["caves"]
+    assert framing.headline_loaded(resources, Article("b", "Text.", title="Port authority agrees pay rise")) == []
+
+
+@pytest.mark.slow
+def test_according_to_any_document_is_a_source(nlp: Any) -> None:
+    marks = framing.sourcing_marks(nlp("Prices rose 4 percent, according to the latest survey."), "a")
+    assert [(m.text, m.note.split(":")[0]) for m in marks] == [("the latest survey", "other source")]

@@ -40,7 +40,8 @@ REPORT_VERBS = frozenset(
 OFFICIAL_NOUNS = frozenset(
     "ministry government office spokesperson spokesman spokeswoman official embassy kremlin "
     "administration agency department police army military command staff service statement "
-    "council commission committee parliament prosecutor court".split()
+    "council commission committee parliament prosecutor court authority union regulator company "
+    "spokesman spokesperson watchdog".split()
 )
 ANONYMOUS_NOUNS = frozenset("source insider person people official diplomat".split())
 OUTLET_WORDS = frozenset(
@@ -128,6 +129,8 @@ def run(analysis: Analysis, resources: Resources) -> Analysis:
     marks += emphasis_marks(analysis)
     marks = _dedupe(marks)
     profiles = {a.id: profile(a, [m for m in marks if m.span.article == a.id]) for a in analysis.articles}
+    for art in analysis.articles:
+        profiles[art.id]["headline_loaded"] = headline_loaded(resources, art)
     extras = {**analysis.extras, "framing": {"profiles": profiles}}
     return analysis.update(framing=tuple(marks), extras=extras)
 
@@ -231,9 +234,9 @@ def _mark_forms(ent: Entity, aid: str, variant: dict[str, str]) -> list[FramingM
 # ---- loaded language ------------------------------------------------------------------
 
 
-def _match_term(doc: Any, i: int, term: Term) -> int:
+def _match_term(doc: Any, i: int, term: Term, any_pos: bool = False) -> int:
     """Tokens matched by term from token i (0 when it does not match)."""
-    if term.pos and doc[i].pos_ != term.pos:
+    if term.pos and doc[i].pos_ != term.pos and not any_pos:
         return 0
     k = i
     for w in term.words:
@@ -250,15 +253,20 @@ def _inside(regions: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     return any(s <= start and end <= e for s, e in regions)
 
 
-def loaded_marks(doc: Any, aid: str, quoted: Sequence[tuple[int, int]] = ()) -> list[FramingMark]:
-    """Loaded terms from the curated lexicon, then evaluative words by VADER valence."""
+def loaded_marks(
+    doc: Any, aid: str, quoted: Sequence[tuple[int, int]] = (), any_pos: bool = False
+) -> list[FramingMark]:
+    """Loaded terms from the curated lexicon, then evaluative words by VADER valence.
+
+    ``any_pos`` drops the part-of-speech condition, for verbless parses of headlines.
+    """
     terms, vals = loaded_terms(), valences()
     marks: list[FramingMark] = []
     i = 0
     while i < len(doc):
         tok, n, note = doc[i], 0, ""
         for term in terms.get(tok.lower_, ()) + terms.get(tok.lemma_.lower(), ()):
-            n = _match_term(doc, i, term)
+            n = _match_term(doc, i, term, any_pos)
             if n and term.category == "factual":
                 note = ""  # matched, so the sentiment lexicon does not flag it either
                 break
@@ -362,7 +370,7 @@ def _np(tok: Any) -> Any:
     return tok.doc[start:end]
 
 
-def classify_source(span: Any) -> tuple[str, str] | None:
+def classify_source(span: Any, pattern: str = "") -> tuple[str, str] | None:
     """(kind, name) of a cited source phrase, None when it is not one we report."""
     name = _norm_name(span.text)
     known = sources().get(name)
@@ -377,6 +385,8 @@ def classify_source(span: Any) -> tuple[str, str] | None:
         return "news outlet", span.text
     if root.lemma_.lower() in OFFICIAL_NOUNS or root.ent_type_ in ("ORG", "NORP", "GPE"):
         return "official or institution", span.text
+    if pattern == "according to" and root.pos_ in ("NOUN", "PROPN") and root.ent_type_ != "PERSON":
+        return "other source", span.text  # "according to data", "according to the report"
     return None
 
 
@@ -425,7 +435,7 @@ def sourcing_marks(doc: Any, aid: str) -> list[FramingMark]:
     marks: list[FramingMark] = []
     for head, pattern in _source_heads(doc):
         span = _np(head)
-        found = classify_source(span)
+        found = classify_source(span, pattern)
         if found is None:
             continue
         kind, name = found
@@ -507,6 +517,16 @@ def emphasis_marks(analysis: Analysis) -> list[FramingMark]:
     return marks
 
 
+def headline_loaded(resources: Resources, art: Article) -> list[str]:
+    """Loaded words in the headline (headlines often stand outside the text, so no spans)."""
+    if not art.title:
+        return []
+    doc = resources.parse([art.title])[0]
+    # Headline grammar ("Port authority caves to union") often leaves spaCy with no verb at all.
+    verbless = not any(t.pos_ in ("VERB", "AUX") for t in doc)
+    return [m.text for m in loaded_marks(doc, art.id, any_pos=verbless)]
+
+
 def _headline_span(art: Article) -> Span | None:
     """Where the headline stands in the text, when the text repeats it."""
     title = (art.title or "").strip()
@@ -522,12 +542,15 @@ def _lede_note(analysis: Analysis, art: Article, span: Span) -> str:
             continue
         idx = _sentence_index(analysis, theirs)
         if idx is not None:
-            where.append((idx, theirs.article))
+            in_lede = any(theirs.overlaps(s) for s in lede(analysis, theirs.article))
+            where.append((not in_lede, idx, theirs.article))
     if where:
-        idx, other = min(where)
+        late, idx, other = min(where)
         total = len(analysis.sentences.get(other, ()))
         outlet = analysis.article(other).outlet or other
-        return f"{art.outlet or art.id} leads with this; {outlet} reports it in sentence {idx + 1} of {total}"
+        if not late:
+            return f"{art.outlet or art.id} leads with this; so does {outlet}"
+        return f"{art.outlet or art.id} leads with this; {outlet} reports it only in sentence {idx + 1} of {total}"
     if any(u.overlaps(span) for u in analysis.unique):
         return f"{art.outlet or art.id} leads with a fact no other outlet reports"
     return f"{art.outlet or art.id} leads with this"
