@@ -170,6 +170,14 @@ def test_description_links_by_head_word() -> None:
     assert same(labels, 0, 2) and not same(labels, 1, 2)
 
 
+def test_organisation_description_never_joins_a_person() -> None:
+    labels = resolve(
+        item("Marta Oksanen", "a", 0, 0, label="PER", roles=("leader",)),
+        item("the union", "a", 50, 1, head="union", kind="nominal", label="ORG"),
+    )
+    assert not same(labels, 0, 1)
+
+
 def test_pronouns_take_a_compatible_antecedent() -> None:
     labels = cluster([
         item("Maria Lopez", "a", 0, 0, label="PER"),
@@ -225,6 +233,18 @@ def test_stage_on_small_texts(analyse: Callable[..., Analysis]) -> None:
     assert kyiv.forms() == {"a": ("Kyiv",), "b": ("Kiev",)}
     syrskyi = next(e for e in an.entities if e.id == ent("a", "Oleksandr Syrskyi"))
     assert syrskyi.name == "Oleksandr Syrskyi" and syrskyi.type == "PERSON"
+    assert an.extras["entities"]["notes"]["Kiev"] == "Russian-derived exonym"
+    assert an.extras["entities"]["forms"][kyiv.id] == {"a": ["Kyiv"], "b": ["Kiev"]}
+
+
+@pytest.mark.slow
+def test_capitalised_common_word_opening_a_sentence_is_no_entity(analyse: Callable[..., Analysis]) -> None:
+    a = make_article(
+        "The ferry union led by Marta Oksanen ended its strike. Ferry crossings resume on Friday.", "c"
+    )
+    an = analyse((a,), upto="entities")
+    names = {e.name for e in an.entities}
+    assert "Marta Oksanen" in names and "Ferry" not in names
 
 
 @pytest.mark.slow

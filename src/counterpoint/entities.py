@@ -150,7 +150,7 @@ def _title(doc: Any, start: int, stop_at_of: bool = False) -> tuple[tuple[str, .
         if (stop_at_of and tok.pos_ == "ADP") or tok.pos_ in ("VERB", "AUX") or tok.text in (",", ";", ":", "(", '"', "“", "”") or tok.ent_type_ == "PERSON":
             break
         role = _role_of(tok)
-        if role:
+        if role and "person" in role_classes()[role]:  # "union leader X": the union is not X
             roles.append(role)
         country = _country_of(tok)
         if country:
@@ -268,7 +268,16 @@ def _names(doc: Any, aid: str, sents: Sequence[int]) -> list[Candidate]:
             cand = replace(cand, weak=True)
         out.append(cand)
         k = end
-    return out
+    lower = {t.text for t in doc if t.text.islower()}
+    return [c for c in out if not _common_opener(doc, c, lower)]
+
+
+def _common_opener(doc: Any, cand: Candidate, lower: set[str]) -> bool:
+    """A lone capitalised sentence opener the article also writes in lower case ("Ferry crossings")."""
+    if " " in cand.text or canonical_alias(cand.text) or cand.text.lower() not in lower:
+        return False
+    before = doc.text[: cand.start].rstrip(" \t")
+    return not before or before[-1] in "\n.!?\"'\u201c\u201d"
 
 
 def _proper(tok: Any) -> bool:
@@ -341,7 +350,21 @@ def run(analysis: Analysis, resources: Resources) -> Analysis:
         built.append(_entity(members))
     built.sort(key=lambda e: (order[e.mentions[0].span.article], e.mentions[0].span.start))
     entities = tuple(Entity(f"E{k + 1}", e.name, e.type, e.mentions) for k, e in enumerate(built))
-    return analysis.update(entities=entities)
+    extras = dict(analysis.extras)
+    extras["entities"] = _extras(entities)
+    return analysis.update(entities=entities, extras=extras)
+
+
+def _extras(entities: Sequence[Entity]) -> dict[str, Any]:
+    """JSON-able per-entity surface forms per article, and why a variant is used (alias data)."""
+    forms = {e.id: {art: list(fs) for art, fs in e.forms().items()} for e in entities}
+    notes = {}
+    for e in entities:
+        for m in e.mentions:
+            note = alias_note(m.text) if m.kind == "name" else None
+            if note:
+                notes[m.text] = note
+    return {"forms": forms, "notes": notes}
 
 
 def _entity(members: Sequence[Candidate]) -> Entity:

@@ -489,8 +489,17 @@ def _head_fits(cl: Clusters, it: Item, j: int) -> bool:
         it.plural == cl.items[j].plural
         and it.head in cl.words(root)
         and modifiers_agree(set(it.modifiers), cl.modifiers(root))
-        and compatible_types({it.label} - {""}, cl.labels(root))
+        and description_fits(it.label, cl.labels(root))
     )
+
+
+def description_fits(label: str, labels: set[str]) -> bool:
+    """A description's type comes from its role word (reliable): "the union" is no person."""
+    if not label or not labels:
+        return True
+    if label == ORG:
+        return PER not in labels
+    return compatible_types({label}, labels)
 
 
 GENERIC_CLASSES = frozenset({"person", "organisation"})
@@ -506,7 +515,7 @@ def _class_fits(cl: Clusters, it: Item, j: int, *, cfg: Config) -> bool:
     root = cl.find(j)
     if not mine or not cl.has_name(root) or not modifiers_agree(set(it.modifiers), cl.modifiers(root)):
         return False
-    if not compatible_types({it.label} - {""}, cl.labels(root)) or it.plural != cl.items[j].plural:
+    if not description_fits(it.label, cl.labels(root)) or it.plural != cl.items[j].plural:
         return False
     if "source" in mine:
         return cl.items[j].subject and cl.items[j].kind == "name"
