@@ -215,3 +215,13 @@ def test_loaded_words_in_headlines_without_verbs(resources: Resources) -> None:
 def test_according_to_any_document_is_a_source(nlp: Any) -> None:
     marks = framing.sourcing_marks(nlp("Prices rose 4 percent, according to the latest survey."), "a")
     assert [(m.text, m.note.split(":")[0]) for m in marks] == [("the latest survey", "other source")]
+
+
+@pytest.mark.slow
+def test_empty_and_single_articles_give_empty_profiles(resources: Resources) -> None:
+    from counterpoint import segment
+
+    arts = (Article("a", ""), Article("b", "Nothing happened today."))
+    an = framing.run(segment.run(Analysis(articles=arts), resources), resources)
+    assert [m for m in an.framing if m.kind != "emphasis"] == []
+    assert an.extras["framing"]["profiles"]["a"]["counts"]["loaded"] == 0

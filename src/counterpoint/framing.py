@@ -360,14 +360,16 @@ def _closest_word(resources: Resources, text: str, span: Any) -> str | None:
 
 def _np(tok: Any) -> Any:
     """The noun phrase a token heads: its named entity or itself, with left modifiers."""
-    start, end = tok.i, tok.i + 1
-    for ent in tok.doc.ents:
-        if ent.start <= tok.i < ent.end:
-            start, end = ent.start, ent.end
+    doc, start, end = tok.doc, tok.i, tok.i + 1
+    if tok.ent_type_:  # walk to the entity's edges (cheaper than scanning doc.ents per head)
+        while start > 0 and doc[start].ent_iob_ == "I":
+            start -= 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
     for c in tok.children:
         if c.dep_ in ("det", "poss", "compound", "amod", "nmod") and c.i < start:
             start = c.left_edge.i
-    return tok.doc[start:end]
+    return doc[start:end]
 
 
 def classify_source(span: Any, pattern: str = "") -> tuple[str, str] | None:
@@ -538,7 +540,8 @@ def _lede_note(analysis: Analysis, art: Article, span: Span) -> str:
     where = []
     for al in analysis.alignments:
         mine, theirs = (al.a, al.b) if al.a.overlaps(span) else (al.b, al.a)
-        if not mine.overlaps(span) or theirs.article == art.id:
+        # only the same fact counts: a "related" point is not the fact this outlet leads with
+        if al.relation not in ("shared", "conflict") or not mine.overlaps(span) or theirs.article == art.id:
             continue
         idx = _sentence_index(analysis, theirs)
         if idx is not None:
