@@ -149,6 +149,7 @@ class Facts:
 
     @classmethod
     def of(cls, it: Item) -> Facts:
+        """The facts of a one-item cluster."""
         words = name_words(it.text) if it.kind == "name" else []
         return cls(
             labels={it.label} - {""},
@@ -161,6 +162,7 @@ class Facts:
         )
 
     def absorb(self, other: Facts) -> None:
+        """Take in the facts of a cluster merged into this one."""
         for mine, theirs in ((self.labels, other.labels), (self.modifiers, other.modifiers),
                              (self.words, other.words), (self.roles, other.roles), (self.firsts, other.firsts)):
             mine |= theirs
@@ -179,12 +181,14 @@ class Clusters:
         self.facts: dict[int, Facts] = {i: Facts.of(it) for i, it in enumerate(items)}
 
     def find(self, i: int) -> int:
+        """The root of i's cluster (with path halving)."""
         while self.parent[i] != i:
             self.parent[i] = self.parent[self.parent[i]]
             i = self.parent[i]
         return i
 
     def union(self, i: int, j: int) -> None:
+        """Merge the clusters of i and j; the larger keeps its root and absorbs the facts."""
         a, b = self.find(i), self.find(j)
         if a == b:
             return
@@ -195,21 +199,27 @@ class Clusters:
         self.facts[a].absorb(self.facts.pop(b))
 
     def of(self, i: int) -> list[Item]:
+        """The items of i's cluster."""
         return [self.items[k] for k in self.members[self.find(i)]]
 
     def labels(self, i: int) -> set[str]:
+        """NER labels seen in i's cluster."""
         return self.facts[self.find(i)].labels
 
     def modifiers(self, i: int) -> set[str]:
+        """Country keys of i's cluster."""
         return self.facts[self.find(i)].modifiers
 
     def words(self, i: int) -> set[str]:
+        """Name words, heads and roles of i's cluster."""
         return self.facts[self.find(i)].words
 
     def has_name(self, i: int) -> bool:
+        """Whether i's cluster holds a name (not only descriptions or pronouns)."""
         return self.facts[self.find(i)].named
 
     def person_like(self, i: int, person_roles: frozenset[str]) -> bool:
+        """Whether i's cluster is a person: PER label, or a person title and no place/time label."""
         facts = self.facts[self.find(i)]
         if PER in facts.labels:
             return True
@@ -231,6 +241,7 @@ def compatible_types(a: set[str], b: set[str]) -> bool:
 
 
 def modifiers_agree(a: set[str], b: set[str]) -> bool:
+    """Country modifiers agree when either side has none or they share one."""
     return not a or not b or bool(a & b)
 
 
