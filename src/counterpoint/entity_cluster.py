@@ -573,6 +573,8 @@ def _cross_doc_nominals(cl: Clusters) -> None:
         its = cl.of(root)
         is_named = any(it.kind == "name" for it in its)
         heads = {(it.head, it.plural) for it in its if it.kind == "nominal" or (is_named and it.kind == "name")}
+        if is_named:  # titles and appositions: "actor Matt Smith" is "the actor" elsewhere
+            heads |= {(r, False) for it in its for r in it.roles if not r.startswith("@")}
         for h, plural in heads:
             key = (its[0].group, h, plural)
             (named[key].add(root) if is_named else unnamed[key].append(root))
