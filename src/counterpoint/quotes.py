@@ -37,7 +37,10 @@ SAID = {"said", "says", "say"}
 DASHES = "―—–"
 # two apostrophes as quotation marks (typewriter and some wire archives), within a line
 TYPEWRITER = re.compile(r"''(?=\S)[^\n]+?(?<=\S)''")
-MATCH_MIN = 0.5  # quote-pair score needed to call two renderings the same statement
+# Quote-pair score needed to call two renderings one statement. With the speaker term at 0,
+# 0.5 gives the best accuracy and F1 on the first 2,000 MSRP training pairs (0.726 / 0.821);
+# a shared speaker lowers the meaning needed, two different speakers raise it.
+MATCH_MIN = 0.5
 
 
 # ---- quotations -------------------------------------------------------------------------
