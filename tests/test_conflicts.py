@@ -78,6 +78,30 @@ def test_status_under_way_vs_still_discussed(pair) -> None:  # type: ignore[no-u
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Negotiations on the budget continue.", "Parliament approved the budget on Friday."),
+        ("No decision has been made on sending troops.", "The troops have already arrived in the capital."),
+        ("The army plans to send soldiers to the region.", "The army has sent 300 soldiers to the region."),
+    ],
+)
+def test_status_stages_that_exclude_each_other(pair, a: str, b: str) -> None:  # type: ignore[no-untyped-def]
+    f = pair(a, b, "related")
+    assert f is not None and f.dimension == "status"
+
+
+@pytest.mark.slow
+def test_confirmed_vs_denied_by_the_same_speaker(pair) -> None:  # type: ignore[no-untyped-def]
+    f = pair(
+        "The ministry denied that troops had been sent to the border.",
+        "The ministry confirmed that troops had been sent to the border.",
+        "related",
+    )
+    assert f is not None and f.dimension == "negation" and "denied" in f.a_value
+
+
+@pytest.mark.slow
 def test_status_needs_a_shared_topic(pair) -> None:  # type: ignore[no-untyped-def]
     # Personnel already active vs talks about instructors: different things, no conflict.
     assert pair(
@@ -156,6 +180,8 @@ def test_swapped_roles(pair) -> None:  # type: ignore[no-untyped-def]
         # Permission to visit vs a plan to send: different events.
         ("Syrsky said he had signed the papers allowing instructors from France to visit.",
          "France is planning to send instructors to Ukraine, Syrskyi said."),
+        # Talks about one thing, a deal on another.
+        ("Negotiations on the budget continue.", "Parliament approved the new road plan on Friday."),
         # "could not rule out" vs "considered": no shared predicate to negate.
         ("Macron said he could not rule out sending troops to Ukraine.",
          "Macron considered the possibility of sending troops to Ukraine."),

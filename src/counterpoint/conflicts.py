@@ -187,12 +187,13 @@ def _topic(tok: Any) -> set[str]:
     return out - GENERIC
 
 
-def _clause_subject_topic(tok: Any) -> set[str]:
-    """Topic lemmas of the clause a cue sits in: climb to its predicate first."""
+def _clause_topic(tok: Any) -> set[str]:
+    """Noun lemmas of the clause a cue sits in ('no decision has been made on sending troops')."""
     pred = tok
-    while pred.dep_ in ("prep", "pobj", "advmod", "acomp", "amod", "compound", "poss") and pred.head != pred:
+    while pred.pos_ not in ("VERB", "AUX") and pred.head != pred:
         pred = pred.head
-    return _topic(pred) | {pred.lemma_.lower()} - GENERIC
+    nouns = {t.lemma_.lower() for t in pred.subtree if t.pos_ in ("NOUN", "PROPN")}
+    return nouns - GENERIC - cues()["deliberation"] - {"decision"}
 
 
 # ---- status -------------------------------------------------------------------------------
@@ -202,7 +203,7 @@ def status(v: View) -> list[tuple[str, str, set[str], Any]]:
     """(stage, evidence, topic lemmas, predicate token) for each status cue in a claim.
 
     Stages: 'undecided' (discussion still going on, no decision), 'planned' (intends to
-    send), 'underway' (on its way, already active, has been deployed).
+    send), 'underway' (on its way, has been deployed), 'decided' (a deal was signed).
     """
     out: list[tuple[str, str, set[str], Any]] = []
     s = v.sent
@@ -219,7 +220,7 @@ def status(v: View) -> list[tuple[str, str, set[str], Any]]:
             for m in moves:
                 out.append(("planned", _excerpt(t, m), _topic(m), m))
     for i, phrase in _phrases(s, "undecided"):
-        out.append(("undecided", phrase, _clause_subject_topic(s[i]), s[i]))
+        out.append(("undecided", phrase, _clause_topic(s[i]), s[i]))
     for i, phrase in _phrases(s, "underway"):
         pred = s[i].head if s[i].dep_ != "ROOT" else s[i]
         while pred.dep_ in ("prep", "pobj") and pred.head != pred:
@@ -232,7 +233,18 @@ def status(v: View) -> list[tuple[str, str, set[str], Any]]:
     for t in s:
         if t.lemma_.lower() in cues()["movement"] and t.pos_ == "VERB" and _done(t):
             out.append(("underway", _with_already(t, t.text), _topic(t), t))
+        elif t.lemma_.lower() in cues()["conclude"] and t.pos_ == "VERB" and _done(t):
+            outcome = _outcomes(t)
+            if outcome:
+                out.append(("decided", _excerpt(t, t), outcome, t))
     return out
+
+
+def _outcomes(verb: Any) -> set[str]:
+    """Outcome nouns a concluding verb takes ('signed a ceasefire', 'a deal was approved')."""
+    args = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    args += [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    return {a.lemma_.lower() for a in args if a.lemma_.lower() in cues()["outcome"]}
 
 
 def _deliberations(s: Any) -> list[tuple[str, str, set[str], Any]]:
@@ -285,7 +297,11 @@ def _excerpt(a: Any, b: Any) -> str:
     return f"{doc[lo : lo + 2].text} ... {doc[hi - 2 : hi + 1].text}"
 
 
-STAGE_WORDS = {"undecided": "still undecided", "planned": "only planned", "underway": "under way"}
+STAGE_WORDS = {"undecided": "still undecided", "planned": "only planned", "underway": "under way",
+               "decided": "concluded"}
+# Stages that cannot hold at once for one matter: a concluded deal is no longer under talks,
+# a dispatch under way is no longer only planned or undecided.
+INCOMPATIBLE = {("underway", "undecided"), ("underway", "planned"), ("decided", "undecided")}
 
 
 def status_conflict(a: View, b: View) -> Finding | None:
@@ -293,10 +309,10 @@ def status_conflict(a: View, b: View) -> Finding | None:
     sa, sb = status(a), status(b)
     for x, y, flip in ((sa, sb, False), (sb, sa, True)):
         for stage_x, ev_x, top_x, _ in x:
-            if stage_x != "underway":
+            if stage_x not in ("underway", "decided"):
                 continue
             for stage_y, ev_y, top_y, _ in y:
-                if stage_y not in ("undecided", "planned") or not (top_x & top_y):
+                if (stage_x, stage_y) not in INCOMPATIBLE or not (top_x & top_y):
                     continue
                 vx = f"{STAGE_WORDS[stage_x]} ('{ev_x}'{_hedge_note(a if not flip else b)})"
                 vy = f"{STAGE_WORDS[stage_y]} ('{ev_y}')"
