@@ -52,10 +52,19 @@ def read_sts(path: Path) -> tuple[list[tuple[str, str]], np.ndarray]:
 
 def features(pairs: list[tuple[str, str]], tag: str) -> tuple[np.ndarray, np.ndarray]:
     """(feature matrix, cosine) for sentence pairs; cached by content under out/."""
-    from counterpoint.resources import default
-    from counterpoint.similarity import FEATURES, info_from_tokens, pair_features
+    from counterpoint.similarity import BASE_FEATURES, surface, surface_features
 
-    key = hashlib.sha1(json.dumps([FEATURES, pairs]).encode()).hexdigest()[:16]
+    # the spaCy/embedding part is slow and cached; surface features are recomputed
+    base, cos = _base_features(pairs, tag, BASE_FEATURES)
+    extra = np.array([surface_features(surface(a), surface(b)) for a, b in pairs])
+    return np.hstack([base, extra]), cos
+
+
+def _base_features(pairs: list[tuple[str, str]], tag: str, names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    from counterpoint.resources import default
+    from counterpoint.similarity import base_features, info_from_tokens
+
+    key = hashlib.sha1(json.dumps([names, pairs]).encode()).hexdigest()[:16]
     path = CACHE / f"{tag}-{key}.npz"
     if path.exists():
         z = np.load(path)
@@ -65,7 +74,7 @@ def features(pairs: list[tuple[str, str]], tag: str) -> tuple[np.ndarray, np.nda
     infos = {t: info_from_tokens(t, list(d)) for t, d in zip(texts, res.nlp.pipe(texts, batch_size=128), strict=False)}
     emb = dict(zip(texts, res.embed(texts), strict=False))
     cos = np.array([float(emb[a] @ emb[b]) for a, b in pairs])
-    x = np.array([pair_features(infos[a], infos[b], c) for (a, b), c in zip(pairs, cos, strict=False)])
+    x = np.array([base_features(infos[a], infos[b], c) for (a, b), c in zip(pairs, cos, strict=False)])
     CACHE.mkdir(parents=True, exist_ok=True)
     np.savez(path, x=x, cos=cos)
     return x, cos

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -34,11 +35,22 @@ LIGHT_VERBS = {"be", "have", "do", "say", "tell", "make", "get", "go", "come", "
 
 SAME_PARTICIPANTS = 2  # shared named participants that make "some details" the same event
 
-FEATURES = (
+BASE_FEATURES = (
     "cos", "cos2", "dice_lemma", "contain_min", "contain_max", "dice_word", "dice_bigram",
     "len_ratio", "num_match", "num_clash", "num_one", "ent_dice", "ent_clash", "neg_clash",
     "date_match", "date_clash",
 )
+# Surface overlap in the spirit of MT metrics (n-gram precision both ways, edit ratios),
+# computed from the text alone; they carry most of the MSRP signal beyond the cosine.
+SURFACE_FEATURES = (
+    "fz_ratio", "fz_sort", "fz_set", "fz_partial", "p1_min", "p1_max", "p2_min", "p2_max",
+    "p3_min", "p3_max", "p4_min", "p4_max", "unmatched", "unmatched_max", "len_diff", "digit_clash",
+    "char2", "char3", "char4", "char5",
+)
+CHAR_NS = (2, 3, 4, 5)
+FEATURES = BASE_FEATURES + SURFACE_FEATURES
+WORD_RE = re.compile(r"\w+(?:[.,']\w+)*")
+DIGITS_RE = re.compile(r"\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -115,6 +127,61 @@ def _dice(a: frozenset[Any] | Iterable[Any], b: frozenset[Any] | Iterable[Any]) 
 
 def pair_features(a: Info, b: Info, cos: float) -> list[float]:
     """The feature vector of a pair, in :data:`FEATURES` order."""
+    return base_features(a, b, cos) + surface_features(surface(a.text), surface(b.text))
+
+
+@dataclass(frozen=True)
+class Surface:
+    """Per-text pieces of the surface features, computed once per text."""
+
+    text: str
+    words: tuple[str, ...]
+    grams: tuple[frozenset[tuple[str, ...]], ...]  # word 1- to 4-grams
+    chars: tuple[tuple[dict[str, int], float], ...]  # character n-gram counts and their norm
+    digits: frozenset[str]
+
+
+@functools.lru_cache(maxsize=8192)
+def surface(text: str) -> Surface:
+    """The :class:`Surface` of a text (cached: a claim meets many partners)."""
+    words = WORD_RE.findall(text.lower())
+    grams = tuple(frozenset(zip(*[words[i:] for i in range(n)], strict=False)) for n in (1, 2, 3, 4))
+    flat = " " + " ".join(text.lower().split()) + " "
+    chars = []
+    for n in CHAR_NS:
+        counts: dict[str, int] = {}
+        for i in range(len(flat) - n + 1):
+            counts[flat[i : i + n]] = counts.get(flat[i : i + n], 0) + 1
+        chars.append((counts, math.sqrt(sum(v * v for v in counts.values())) or 1.0))
+    return Surface(text, tuple(words), grams, tuple(chars), frozenset(DIGITS_RE.findall(text)))
+
+
+def surface_features(a: Surface, b: Surface) -> list[float]:
+    """String-level overlap of two texts, in :data:`SURFACE_FEATURES` order."""
+    from rapidfuzz import fuzz
+
+    out = [fuzz.ratio(a.text, b.text) / 100, fuzz.token_sort_ratio(a.text, b.text) / 100,
+           fuzz.token_set_ratio(a.text, b.text) / 100, fuzz.partial_ratio(a.text, b.text) / 100]
+    for ga, gb in zip(a.grams, b.grams, strict=True):
+        both = len(ga & gb)
+        pa, pb = both / max(1, len(ga)), both / max(1, len(gb))
+        out += [min(pa, pb), max(pa, pb)]
+    sa, sb = a.grams[0], b.grams[0]
+    # shares, not counts: counts grow with sentence length and would not carry over from
+    # headline-length training pairs to long article sentences
+    union = max(1, len(sa | sb))
+    out += [(len(sa - sb) + len(sb - sa)) / union,
+            max(len(sa - sb) / max(1, len(sa)), len(sb - sa) / max(1, len(sb))),
+            abs(len(a.words) - len(b.words)) / max(1, len(a.words), len(b.words))]
+    out.append(1.0 if a.digits != b.digits else 0.0)
+    for (ca, na), (cb, nb) in zip(a.chars, b.chars, strict=True):
+        small, large = (ca, cb) if len(ca) <= len(cb) else (cb, ca)
+        out.append(sum(v * large.get(k, 0) for k, v in small.items()) / (na * nb))
+    return out
+
+
+def base_features(a: Info, b: Info, cos: float) -> list[float]:
+    """Embedding, lemma and entity/number/date/negation features, in :data:`BASE_FEATURES` order."""
     common = len(a.lemmas & b.lemmas)
     small, large = sorted((len(a.lemmas), len(b.lemmas)))
     na, nb = a.numbers, b.numbers
