@@ -180,6 +180,9 @@ def test_swapped_roles(pair) -> None:  # type: ignore[no-untyped-def]
         # Permission to visit vs a plan to send: different events.
         ("Syrsky said he had signed the papers allowing instructors from France to visit.",
          "France is planning to send instructors to Ukraine, Syrskyi said."),
+        # A repeated statement has two dates, both true.
+        ("In February 2024, Macron said he could not rule out sending troops.",
+         "Macron stood by his suggestion, saying again in May 2024 that he would consider sending troops."),
         # Talks about one thing, a deal on another.
         ("Negotiations on the budget continue.", "Parliament approved the new road plan on Friday."),
         # "could not rule out" vs "considered": no shared predicate to negate.

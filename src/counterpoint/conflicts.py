@@ -45,6 +45,7 @@ ROUND_WIDEN = 0.1  # "about 150" covers at least 150 +/- 10 %
 GENERIC = {"thing", "people", "country", "way", "time", "year", "day", "part", "number", "lot",
            "official", "report", "statement", "source", "group", "side", "kind", "percent"}
 POINT_PREPS = {"on", "in", "at", "during", "this", "last"}
+REPEATED = {"again", "also", "repeatedly", "later", "earlier", "previously", "too", "once", "first"}
 MODALS = {"could", "might", "may", "would", "should", "must", "can"}
 SUBJ = {"nsubj", "nsubjpass", "csubj", "expl"}
 OBJ = {"dobj", "pobj", "attr", "oprd", "dative"}
@@ -514,6 +515,8 @@ def _event_of_time(v: View, t: TimeExpression) -> str:
         return ""
     if tok.dep_ == "prep" and tok.lower_ not in POINT_PREPS:
         return ""  # "from 2005", "through 2021": bounds of a period, not the event's date
+    if any(c.lower_ in REPEATED for c in head.children):
+        return ""  # "saying again in May": another occurrence, not a second date for one
     lemma = head.lemma_.lower()
     return "say" if lemma in cues()["speech"] else str(lemma)
 
