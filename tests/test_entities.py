@@ -50,7 +50,15 @@ def test_every_data_row_names_its_source(name: str) -> None:
     assert rows, name
     for row in rows:
         assert row.get("source", "").strip(), row
-        assert all(v and v.strip() for v in row.values()), row
+        assert all(v and v.strip() for k, v in row.items() if k != "roles"), row
+
+
+def test_alias_roles_are_known_role_words() -> None:
+    known = entities.role_classes()
+    for row in entities.alias_rows():
+        assert set(row.roles) <= set(known), row
+    nato = entities.canonical_alias("NATO")
+    assert nato is not None and "alliance" in nato.roles
 
 
 def test_alias_rows_are_complete_and_unambiguous() -> None:
@@ -166,6 +174,15 @@ def test_description_links_by_head_word() -> None:
         item("Defense Ministry", "a", 0, 0, label="ORG", modifiers=("france",)),
         item("Reuters", "a", 30, 0, label="ORG"),
         item("the ministry", "a", 90, 1, head="ministry", kind="nominal", label="ORG"),
+    )
+    assert same(labels, 0, 2) and not same(labels, 1, 2)
+
+
+def test_alliance_refers_back_to_nato() -> None:
+    labels = resolve(
+        item("NATO", "a", 0, 0, label="ORG", roles=("alliance",)),
+        item("Reuters", "a", 30, 1, label="ORG"),
+        item("the alliance", "a", 60, 2, head="alliance", kind="nominal", label="ORG"),
     )
     assert same(labels, 0, 2) and not same(labels, 1, 2)
 

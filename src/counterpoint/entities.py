@@ -31,6 +31,7 @@ class Alias:
     type: str
     note: str
     source: str
+    roles: tuple[str, ...] = ()  # role words describing the referent ("alliance" for NATO)
 
 
 @functools.lru_cache(maxsize=1)
@@ -49,7 +50,11 @@ def alias_rows() -> tuple[Alias, ...]:
         if r["type"] == "PERSON" and " " in canonical:
             rows.append(Alias(canonical.split()[-1], canonical, r["type"], UK_NOTE, src))
             rows.append(Alias(russian.split()[-1], canonical, r["type"], RU_NOTE, src))
-    table = [Alias(r["variant"], r["canonical"], r["type"], r["note"], r["source"]) for r in read_table("aliases.tsv")]
+    table = [
+        Alias(r["variant"], r["canonical"], r["type"], r["note"], r["source"],
+              tuple(w for w in (r.get("roles") or "").split(",") if w))
+        for r in read_table("aliases.tsv")
+    ]
     explicit = {_fold_key(a.variant) for a in table}
     return tuple([a for a in rows if _fold_key(a.variant) not in explicit] + table)
 
@@ -190,7 +195,7 @@ def _name_item(doc: Any, aid: str, start: int, end: int, label: str, sents: Sequ
     row = canonical_alias(core)
     lab = TYPE_LABEL.get(row.type, label) if row else label
     roles, countries = _title(doc, start, stop_at_of=lab not in (PER, ""))
-    roles += _appositive_roles(span.root)
+    roles += _appositive_roles(span.root) + (row.roles if row else ())
     if lab in (LOC, NORP):
         roles, countries = (), ()
     modifiers: tuple[str, ...] = ()
