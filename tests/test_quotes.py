@@ -193,3 +193,28 @@ def test_same_statement_across_outlets_and_voices(resources: Resources) -> None:
     rows: list[dict[str, Any]] = an.extras["quotes"]["voices"]
     only_here = {r["voice"] for r in rows if r["only_here"]}
     assert "kovac" in only_here and "syrskyi" not in only_here
+
+
+@pytest.mark.slow
+def test_attribution_outside_the_quotes_sentence(resources: Resources) -> None:
+    text = ("“Does anybody know what the plan is?” Senator Lindsey Graham asked. “Neither do I.”\n"
+            "Mayor Anna Kovac continued:\n"
+            "“The bridge will be rebuilt before winter.”\n"
+            "“We cannot wait for another election to fix this.” ― Maria Lopez")
+    an = run_quotes(resources, text)
+    got = [(q.text[:12], q.speaker_name) for q in an.quotes]
+    assert got == [("Does anybody", "Lindsey Graham"), ("Neither do I", "Lindsey Graham"),
+                   ("The bridge w", "Anna Kovac"), ("We cannot wa", "Maria Lopez")]
+
+
+@pytest.mark.slow
+def test_reported_speech_and_anonymous_voices_stay_out_of_quotes(resources: Resources) -> None:
+    text = ("The ferry strike ended on Thursday, according to the port authority.\n"
+            "A senior official said the deal would cost taxpayers millions.\n"
+            "“The front is holding firm today,” according to a statement from the General Staff.")
+    an = run_quotes(resources, text)
+    assert [q.speaker_name for q in an.quotes] == ["General Staff"]
+    reported = an.extras["quotes"]["reported"]
+    assert [r["speaker"]["how"] for r in reported] == ["nominal", "anonymous"]
+    roles = {r["name"]: r["role"] for r in an.extras["quotes"]["voices"]}
+    assert roles["A senior official"] == "anonymous"

@@ -235,6 +235,9 @@ def resolve(doc: Any, a: Attribution, cands: Sequence[Candidate], done: Sequence
     if kind == "org":
         hit = _best([c for c in cands if lemma in c.text.lower() or low in c.text.lower()],
                     a.sentence, a.source[0])
+        described = any(c.dep_ in {"compound", "amod", "poss"} for c in tok.children)
+        if hit is None and described:  # "the port authority": the description names it
+            return Speaker(a.source, written, "nominal", role_name)
         if hit is None:
             hit = _best([c for c in cands if c.label == "ORG" and c.speaker], a.sentence, a.source[0])
         return _found(hit, written, "nominal", role_name)
@@ -354,7 +357,7 @@ def voices(analysis: Analysis, numbered: Sequence[tuple[Quote, Speaker]]) -> lis
         if row["role"] is None or row["country"] is None:
             role, country = _profile(analysis, q)
             anonymous = "anonymous" if sp.how in {"anonymous", "none"} else None
-            row["role"] = row["role"] or role or sp.role or anonymous
+            row["role"] = row["role"] or anonymous or role or sp.role
             row["country"] = row["country"] or country
         row["statements"] += 1
         row["direct"] += q.kind != "reported"
