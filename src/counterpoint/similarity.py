@@ -48,6 +48,7 @@ SURFACE_FEATURES = (
     "char2", "char3", "char4", "char5",
 )
 CHAR_NS = (2, 3, 4, 5)
+CHAR_DIM = 8192
 FEATURES = BASE_FEATURES + SURFACE_FEATURES
 WORD_RE = re.compile(r"\w+(?:[.,']\w+)*")
 DIGITS_RE = re.compile(r"\d+(?:\.\d+)?")
@@ -137,22 +138,26 @@ class Surface:
     text: str
     words: tuple[str, ...]
     grams: tuple[frozenset[tuple[str, ...]], ...]  # word 1- to 4-grams
-    chars: tuple[tuple[dict[str, int], float], ...]  # character n-gram counts and their norm
+    chars: tuple[Any, ...]  # per n: unit-length hashed character n-gram count vector
     digits: frozenset[str]
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=512)
 def surface(text: str) -> Surface:
     """The :class:`Surface` of a text (cached: a claim meets many partners)."""
+    import zlib
+
+    import numpy as np
+
     words = WORD_RE.findall(text.lower())
     grams = tuple(frozenset(zip(*[words[i:] for i in range(n)], strict=False)) for n in (1, 2, 3, 4))
     flat = " " + " ".join(text.lower().split()) + " "
     chars = []
     for n in CHAR_NS:
-        counts: dict[str, int] = {}
-        for i in range(len(flat) - n + 1):
-            counts[flat[i : i + n]] = counts.get(flat[i : i + n], 0) + 1
-        chars.append((counts, math.sqrt(sum(v * v for v in counts.values())) or 1.0))
+        # hashed counts (crc32: stable across processes) make each pair one dot product
+        idx = [zlib.crc32(flat[i : i + n].encode()) % CHAR_DIM for i in range(len(flat) - n + 1)]
+        vec = np.bincount(np.array(idx, dtype=np.int64), minlength=CHAR_DIM).astype(np.float32)
+        chars.append(vec / (float(np.linalg.norm(vec)) or 1.0))
     return Surface(text, tuple(words), grams, tuple(chars), frozenset(DIGITS_RE.findall(text)))
 
 
@@ -174,9 +179,7 @@ def surface_features(a: Surface, b: Surface) -> list[float]:
             max(len(sa - sb) / max(1, len(sa)), len(sb - sa) / max(1, len(sb))),
             abs(len(a.words) - len(b.words)) / max(1, len(a.words), len(b.words))]
     out.append(1.0 if a.digits != b.digits else 0.0)
-    for (ca, na), (cb, nb) in zip(a.chars, b.chars, strict=True):
-        small, large = (ca, cb) if len(ca) <= len(cb) else (cb, ca)
-        out.append(sum(v * large.get(k, 0) for k, v in small.items()) / (na * nb))
+    out += [float(va @ vb) for va, vb in zip(a.chars, b.chars, strict=True)]
     return out
 
 
