@@ -200,11 +200,13 @@ def test_attribution_outside_the_quotes_sentence(resources: Resources) -> None:
     text = ("“Does anybody know what the plan is?” Senator Lindsey Graham asked. “Neither do I.”\n"
             "Mayor Anna Kovac continued:\n"
             "“The bridge will be rebuilt before winter.”\n"
-            "“We cannot wait for another election to fix this.” ― Maria Lopez")
+            "“We cannot wait for another election to fix this.” ― Maria Lopez\n"
+            "Lopez: “The council has failed us twice.”")
     an = run_quotes(resources, text)
     got = [(q.text[:12], q.speaker_name) for q in an.quotes]
     assert got == [("Does anybody", "Lindsey Graham"), ("Neither do I", "Lindsey Graham"),
-                   ("The bridge w", "Anna Kovac"), ("We cannot wa", "Maria Lopez")]
+                   ("The bridge w", "Anna Kovac"), ("We cannot wa", "Maria Lopez"),
+                   ("The council ", "Lopez")]
 
 
 @pytest.mark.slow

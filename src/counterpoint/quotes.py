@@ -313,18 +313,23 @@ def extract(doc: Any, sentences: Sequence[Sentence], lex: Lexicon | None = None)
 def _outside_cue(doc: Any, sentences: Sequence[Sentence], a: Attribution, lex: Lexicon) -> Attribution:
     """A quotation whose attribution stands outside its sentence.
 
-    Three layouts: a dash and a name after it ('"..." ― Jane Doe'), a short attribution
-    sentence after it ('"...?" Graham asked.'), a sentence ending in a colon before it
-    ('Caddell continued:').
+    Four layouts: a dash and a name after it ('"..." ― Jane Doe'), a name and a colon before
+    it ('Putin: "..."'), a short attribution sentence after it ('"...?" Graham asked.'), a
+    sentence ending in a colon before it ('Caddell continued:').
     """
-    text, end = doc.text, a.content[1]
+    text, end, k = doc.text, a.content[1], a.sentence
     after = re.match(rf"\s*[{DASHES}]\s*", text[end : end + 6])
+    lead = text[sentences[k].span.start : a.content[0]].rstrip()
+    tok = None
     if after:
         tok = next((t for t in doc if t.idx >= end + after.end()), None)
-        if tok is not None and tok.pos_ == "PROPN":
-            name = name_span(tok) or (tok.idx, tok.idx + len(tok))
-            return Attribution(a.sentence, a.content, a.regions, a.kind, "―", None, name, tok.i)
-    k = a.sentence
+    elif lead.endswith(":") and 1 < len(lead) <= 40:
+        colon = doc.char_span(sentences[k].span.start + len(lead) - 1, sentences[k].span.start + len(lead),
+                              alignment_mode="expand")
+        tok = doc[colon.start - 1] if colon is not None and colon.start > 0 else None
+    if tok is not None and tok.pos_ == "PROPN":
+        name = name_span(tok) or (tok.idx, tok.idx + len(tok))
+        return Attribution(a.sentence, a.content, a.regions, a.kind, "―" if after else ":", None, name, tok.i)
     near = []
     if k + 1 < len(sentences) and sentences[k + 1].paragraph == sentences[k].paragraph:
         near.append(sentences[k + 1])
