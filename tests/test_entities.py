@@ -241,6 +241,7 @@ def test_stage_on_small_texts(analyse: Callable[..., Analysis]) -> None:
         return e.id if e else None
 
     assert ent("a", "Oleksandr Syrskyi") == ent("b", "Aleksandr Syrsky") is not None
+    assert ent("b", "Ukraine's top commander") == ent("b", "Aleksandr Syrsky"), "a title is a description"
     assert ent("a", "The general") == ent("a", "Oleksandr Syrskyi")
     assert ent("a", "Kyiv") == ent("b", "Kiev") is not None
     assert ent("b", "Moscow") != ent("a", "Kyiv")

@@ -98,7 +98,7 @@ def cluster_config() -> Config:
 NER_LABELS = {"PERSON": PER, "ORG": ORG, "GPE": LOC, "LOC": LOC, "FAC": LOC, "NORP": NORP, "PROPN": ""}
 OUT_TYPE = {PER: "PERSON", ORG: "ORG", LOC: "GPE", NORP: "NORP", "": "MISC"}
 TYPE_LABEL = {"PERSON": PER, "ORG": ORG, "GPE": LOC, "LOC": LOC, "NORP": NORP}
-TITLE_WINDOW = 7  # tokens before a name searched for its title ("French Defense Minister")
+TITLE_WINDOW = 10  # tokens before a name searched for its title ("French Defense Minister")
 
 
 @dataclass(frozen=True)
@@ -161,6 +161,31 @@ def _title(doc: Any, start: int, stop_at_of: bool = False) -> tuple[tuple[str, .
         if country:
             countries.append(country)
     return tuple(roles), tuple(f"@{c}" for c in countries)
+
+
+def _title_mention(doc: Any, name: Candidate, sents: Sequence[int]) -> Candidate | None:
+    """The title in front of a person's name as a description of them ("Ukraine's top commander")."""
+    span = doc.char_span(name.start, name.end, alignment_mode="expand")
+    if span is None or name.item.label not in (PER, ""):
+        return None
+    left, role = None, None
+    for k in range(span.start - 1, max(span.sent.start, span.start - TITLE_WINDOW) - 1, -1):
+        tok = doc[k]
+        if tok.pos_ in ("VERB", "AUX") or tok.text in (",", ";", ":", "(", '"', "\u201c", "\u201d") or tok.ent_type_ == "PERSON":
+            break
+        found = _role_of(tok)
+        if found and "person" in role_classes()[found]:
+            left, role = k, role or found
+        elif _country_of(tok) and role:
+            left = k
+    if left is None or role is None:
+        return None
+    s, e = doc[left].idx, doc[span.start - 1].idx + len(doc[span.start - 1].text)
+    item = Item(
+        doc=name.item.doc, group=name.item.group, order=s, sent=_sent_index(sents, s), text=doc.text[s:e],
+        head=role, kind="nominal", label=PER, partner=name.item.order,
+    )
+    return Candidate(s, e, item, "PERSON", doc.text[s:e])
 
 
 def _appositive_roles(root: Any) -> tuple[str, ...]:
@@ -252,6 +277,7 @@ def _names(doc: Any, aid: str, sents: Sequence[int]) -> list[Candidate]:
     """NER names (minus organisation words inside a title) and proper-noun runs NER missed."""
     out: list[Candidate] = []
     covered: set[int] = set()
+    lower = {t.text for t in doc if t.text.islower()}
     for start, end, label in _ner_spans(doc):
         covered.update(range(start, end))
         if label not in NER_LABELS:
@@ -268,12 +294,17 @@ def _names(doc: Any, aid: str, sents: Sequence[int]) -> list[Candidate]:
         end = k
         while end < len(doc) and end not in covered and _proper(doc[end]) and doc[end].sent == doc[k].sent:
             end += 1
-        cand = _name_item(doc, aid, k, end, "", sents)
+        first = k
+        if end - k == 1 and doc[k].lower_ in lower and k > 0 and doc[k - 1].is_title and _role_of(doc[k - 1]):
+            first = k - 1  # "the General Staff": a capitalised common noun after a title word
+        elif end - k == 1 and doc[k].lower_ in lower and not doc[k].is_sent_start:
+            k = end
+            continue  # "Staff" alone, written "staff" elsewhere: not a name
+        cand = _name_item(doc, aid, first, end, "" if first == k else ORG, sents)
         if end - k == 1 and doc[k].is_sent_start:  # "Editor's note" or "Syrsky, who ..."
             cand = replace(cand, weak=True)
         out.append(cand)
         k = end
-    lower = {t.text for t in doc if t.text.islower()}
     return [c for c in out if not _common_opener(doc, c, lower)]
 
 
@@ -305,6 +336,8 @@ def _nominals(doc: Any, aid: str, sents: Sequence[int], names: Sequence[Candidat
         countries = tuple(c for t in chunk if t.i != root.i and (c := _country_of(t)))
         if first.lower_ not in ("the", "this") and not countries:
             continue
+        if "source" in role_classes()[role] and root.i - chunk.start != 1:
+            continue  # only a bare "the statement" stands for its issuer
         start, end = chunk.start, root.i + 1
         s, e = doc[start].idx, root.idx + len(root.text)
         if any(a < e and s < b for a, b in taken):
@@ -330,7 +363,8 @@ def mentions_for(analysis: Analysis, resources: Resources | None = None) -> list
             doc = resources.parse([art.text])[0]
         sents = [s.start_char for s in doc.sents]
         names = _names(doc, art.id, sents)
-        out += sorted(names + _nominals(doc, art.id, sents, names), key=lambda c: c.start)
+        titles = [t for c in names if (t := _title_mention(doc, c, sents))]
+        out += sorted(names + titles + _nominals(doc, art.id, sents, names + titles), key=lambda c: c.start)
     return out
 
 

@@ -451,7 +451,7 @@ def _resolve_in_document(cl: Clusters, doc_items: Sequence[int], cfg: Config) ->
             j = _antecedent(cl, doc_items, pos, cfg.pronoun_window, fits)
             if j is None:  # "We will ...," AMD said: a speaker after the quote
                 j = _following(cl, doc_items, pos, fits)
-        elif it.kind == "nominal":
+        elif it.kind == "nominal" and not cl.has_name(i):  # an apposition already named it
             j = _antecedent(cl, doc_items, pos, cfg.nominal_window, partial(_head_fits, cl, it))
             if j is None:
                 j = _antecedent(cl, doc_items, pos, cfg.role_window, partial(_class_fits, cl, it, cfg=cfg))
