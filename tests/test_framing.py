@@ -68,6 +68,14 @@ def test_loaded_terms_found_with_lemmas_and_phrases(nlp: Any) -> None:
 
 
 @pytest.mark.slow
+def test_euphemisms_are_flagged_with_the_plain_word(nlp: Any) -> None:
+    marks = framing.loaded_marks(nlp("Troops neutralized the gunmen during the special military operation."), "a")
+    notes = {m.text: m.note for m in marks}
+    assert "neutral: 'kill'" in notes["neutralized"]
+    assert "neutral: 'invasion'" in notes["special military operation"]
+
+
+@pytest.mark.slow
 def test_neutral_text_is_not_flagged(nlp: Any) -> None:
     doc = nlp("The government said on Tuesday that 40 soldiers would travel to the training centre in May.")
     assert framing.loaded_marks(doc, "a") == []
