@@ -312,8 +312,10 @@ def _common_opener(doc: Any, cand: Candidate, lower: set[str]) -> bool:
     """A lone capitalised sentence opener the article also writes in lower case ("Ferry crossings")."""
     if " " in cand.text or canonical_alias(cand.text) or cand.text.lower() not in lower:
         return False
-    before = doc.text[: cand.start].rstrip(" \t")
-    return not before or before[-1] in "\n.!?\"'\u201c\u201d"
+    before = doc.text[max(0, cand.start - 40) : cand.start].rstrip(" \t")
+    if not before:
+        return cand.start < 40  # the text starts with it
+    return before[-1] in "\n.!?\"'\u201c\u201d"
 
 
 def _proper(tok: Any) -> bool:
