@@ -58,3 +58,12 @@ def test_quote_split_by_attribution_stays_one_unit(analyse: Callable[..., Analys
 def test_single_fact_and_coordinated_verbs_stay_whole(analyse: Callable[..., Analysis]) -> None:
     one = "Oil prices rose and fell sharply during the week."
     assert _claims(analyse, one) == [one]
+
+
+@pytest.mark.slow
+def test_trailing_event_clause_is_a_unit_of_its_own(analyse: Callable[..., Analysis]) -> None:
+    texts = _claims(
+        analyse,
+        "The vote comes just days after the harbour union announced that it had ended the strike.",
+    )
+    assert texts == ["The vote comes just days", "after the harbour union announced that it had ended the strike."]

@@ -26,6 +26,8 @@ ARGUMENT_DEPS = {"dobj", "attr", "acomp", "ccomp", "xcomp", "prep", "dative", "o
 MIN_UNIT_TOKENS = 4  # "and said so." is not a fact of its own
 TRIM = " ,;:–—-\n"
 LEAD_WORDS = {"and", "but", "while", "whereas", "yet", "or"}
+# Subordinators of a clause that reports an event of its own (time, cause), not a condition.
+SUBORDINATORS = {"after", "before", "as", "while", "because", "since", "when", "once", "until"}
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,34 @@ def _cut_points(sent: Any, quotes: list[tuple[int, int]]) -> list[tuple[int, Any
             if any(s < at < e for s, e in quotes):
                 continue
             cuts.append((at, conj))
+        cuts.extend(_adverbial_cuts(head, quotes))
     return sorted(cuts, key=lambda c: c[0])
+
+
+def _adverbial_cuts(head: Any, quotes: list[tuple[int, int]]) -> list[tuple[int, Any]]:
+    """Cuts around a subordinate clause with a subject of its own ("... days after Syrsky
+    announced that ..."): it reports a second event, so it is a unit when it ends or opens
+    the sentence (the unit stays contiguous)."""
+    out: list[tuple[int, Any]] = []
+    sent = head.sent
+    last = max((t.i for t in sent if not (t.is_punct or t.is_space)), default=sent.end - 1)
+    first = min((t.i for t in sent if not (t.is_punct or t.is_space)), default=sent.start)
+    for adv in head.children:
+        if adv.dep_ != "advcl" or adv.pos_ not in CLAUSE_POS:
+            continue
+        marks = [c for c in adv.children if c.dep_ == "mark" and c.lower_ in SUBORDINATORS]
+        if not marks or not any(c.dep_ in SUBJECT_DEPS for c in adv.children):
+            continue
+        left, right = adv.left_edge, adv.right_edge
+        if right.i >= last and left.i > head.i:
+            at = marks[0].idx  # "just days | after ...": the measure phrase stays with the frame
+        elif left.i <= first and right.i < head.i:
+            at = right.idx + len(right.text)
+        else:
+            continue
+        if not any(s < at < e for s, e in quotes):
+            out.append((at, None))
+    return out
 
 
 def split_units(doc: Any, sentence: Sentence) -> list[Unit]:
