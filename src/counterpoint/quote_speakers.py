@@ -112,6 +112,15 @@ def name_span(tok: Any) -> tuple[int, int] | None:
         start = poss.left_edge.i
     while start < end and doc[start].lower_ in {"the", "a", "an"}:
         start += 1
+    # a name never runs over a line break (the tagger's spans sometimes do)
+    for k in range(start, end):
+        if "\n" in doc[k].text_with_ws:
+            if k < tok.i:
+                start = k + 1
+            else:
+                end = k if doc[k].is_space else k + 1
+                break
+    start = min(start, tok.i)
     return doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
 
 

@@ -327,7 +327,7 @@ def _outside_cue(doc: Any, sentences: Sequence[Sentence], a: Attribution, lex: L
         colon = doc.char_span(sentences[k].span.start + len(lead) - 1, sentences[k].span.start + len(lead),
                               alignment_mode="expand")
         tok = doc[colon.start - 1] if colon is not None and colon.start > 0 else None
-    if tok is not None and tok.pos_ == "PROPN":
+    if tok is not None and (tok.pos_ == "PROPN" or tok.ent_type_ in {"PERSON", "ORG"}):
         name = name_span(tok) or (tok.idx, tok.idx + len(tok))
         return Attribution(a.sentence, a.content, a.regions, a.kind, "―" if after else ":", None, name, tok.i)
     near = []
