@@ -129,7 +129,7 @@ def score_matrix(
         relation, sim = model.relation(pair_features(ia, ib, c), participants)
         if relation is None:
             continue
-        links.append(Link(int(i), int(j), sim / 5.0, relation, reasons(ia, ib, c, relation)))
+        links.append(Link(int(i), int(j), sim / 5.0, relation, reasons(ia, ib, c, relation, common)))
     return links
 
 

@@ -33,7 +33,8 @@ WORD_NUMBERS = {
 # Action words that say little about which fact is reported: left out of "same action".
 LIGHT_VERBS = {"be", "have", "do", "say", "tell", "make", "get", "go", "come", "take", "give", "add"}
 
-SAME_PARTICIPANTS = 2  # shared named participants that make "some details" the same event
+SAME_PARTICIPANTS = 2  # shared named participants that, on the same topic, make the same event
+SAME_TOPIC = 1.0  # STS guideline: 1 = "not equivalent, but on the same topic"
 
 BASE_FEATURES = (
     "cos", "cos2", "dice_lemma", "contain_min", "contain_max", "dice_word", "dice_bigram",
@@ -237,8 +238,10 @@ class Model:
     a ridge regression onto the STS 0-5 scale, fitted on STS headlines 2013. The STS
     annotation guideline anchors the cuts: 3 = "roughly equivalent, some important
     information differs" (shared), 2 = "not equivalent, but share some details" (related).
-    A related pair is the same fact when it also names the same participants (two or more
-    resolved entities that are not the story's backdrop), the usual test of event identity.
+    A pair on the same topic (1 = "not equivalent, but on the same topic") is the same fact
+    when it also names the same participants (two or more resolved entities that are not the
+    story's backdrop): shared participants are the shared details, the usual test of event
+    identity in event coreference.
     """
 
     same_fact: Linear
@@ -264,7 +267,7 @@ class Model:
         s = self.sim(x)
         if (
             s >= self.shared
-            or (s >= self.related and participants >= SAME_PARTICIPANTS)
+            or (s >= SAME_TOPIC and participants >= SAME_PARTICIPANTS)
             or (s >= self.related and self.prob(x) >= self.same_fact_threshold)
         ):
             return "shared", s
@@ -293,10 +296,13 @@ def _names(keys: set[str], info: Info, limit: int = 3) -> str:
     return ", ".join(names[:limit])
 
 
-def reasons(a: Info, b: Info, cos: float, relation: str) -> str:
-    """One line a reader understands: what the two claims have in common."""
+def reasons(a: Info, b: Info, cos: float, relation: str, backdrop: frozenset[str] = frozenset()) -> str:
+    """One line a reader understands: what the two claims have in common.
+
+    ``backdrop`` entities (the story's setting, named everywhere) are not listed as actors.
+    """
     parts = []
-    actors = set(a.entities) & set(b.entities)
+    actors = (set(a.entities) & set(b.entities)) - backdrop
     if actors:
         parts.append(f"same actors ({_names(actors, a)})")
     actions = sorted(a.verbs & b.verbs)
