@@ -164,6 +164,14 @@ def test_pronoun_speaker_goes_to_the_last_compatible_person(resources: Resources
 
 
 @pytest.mark.slow
+def test_a_resolved_pronoun_teaches_the_gender_of_its_antecedent(resources: Resources) -> None:
+    text = ("Vladimir Putin met Ursula Lind on Monday. “We agreed on nothing,” he said. "
+            "Lind spoke later. Putin left. “This is a decisive moment,” she said.")
+    names = [q.speaker_name for q in run_quotes(resources, text).quotes]
+    assert names == ["Vladimir Putin", "Ursula Lind"]
+
+
+@pytest.mark.slow
 def test_role_nouns_resolve_to_the_named_speaker(resources: Resources) -> None:
     text = (
         "France's Defense Ministry told Reuters that training is one of the projects discussed.\n"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .model import Analysis, Quote, Sentence
@@ -331,8 +331,19 @@ def speakers(doc: Any, sentences: Sequence[Sentence], attrs: Sequence[Attributio
         sp = resolve(doc, a, cands, done, lex)
         if sp.span is not None:
             sp = Speaker(sp.span, sp.name, sp.how, role_of(doc, sp.span, lex) or sp.role)
+            if sp.how == "pronoun" and a.source_i is not None:
+                cands = _learn_gender(cands, sp, PRONOUNS.get(doc[a.source_i].lower_, ""))
         done.append((a, sp))
     return [sp for _, sp in done]
+
+
+def _learn_gender(cands: list[Candidate], sp: Speaker, form: str) -> list[Candidate]:
+    """A resolved "he"/"she" tells the gender of every mention of that surname."""
+    if form not in {"m", "f"} or not sp.name:
+        return cands
+    key = sp.name.split()[-1].lower()
+    return [replace(c, gender=form) if not c.gender and c.text.split()[-1].lower() == key else c
+            for c in cands]
 
 
 
