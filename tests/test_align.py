@@ -125,7 +125,7 @@ def _basil(triplet: str) -> tuple[Article, ...]:
 def test_basil_triplet_groups_facts_across_outlets(analyse: Callable[..., Analysis]) -> None:
     if not (SHARED / "datasets" / "basil").exists():
         pytest.skip("../shared/datasets/basil not present")
-    arts = _basil("1b96a5db-8974-46d3-82d7-5dfef02f650e")  # LePage will not resign (2016)
+    arts = _basil("1b96a5db-8974-46d3-82d7-5dfef02f650e")  # Congress overrides Obama's veto (2016)
     an = analyse(arts, upto="align")
     assert an.same_story is not None and an.same_story.verdict
     groups = an.extras["align"]["groups"]
