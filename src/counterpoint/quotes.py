@@ -392,18 +392,9 @@ def _entity_id(analysis: Analysis, aid: str, span: tuple[int, int] | None) -> st
     """The entity whose mention covers a speaker's naming span most."""
     if span is None or not analysis.entities:
         return None
-    target = Span(aid, span[0], span[1])
-    try:
-        from .entities import entity_for_span
-    except ImportError:  # the entities module is being rewritten: same rule, done here
-        best, size = None, 0
-        for ent in analysis.entities:
-            for m in ent.mentions:
-                ov = min(m.span.end, target.end) - max(m.span.start, target.start)
-                if m.span.article == aid and ov > size:
-                    best, size = ent.id, ov
-        return best
-    found = entity_for_span(analysis, target)
+    from .entities import entity_for_span
+
+    found = entity_for_span(analysis, Span(aid, span[0], span[1]))
     return found.id if found is not None else None
 
 
