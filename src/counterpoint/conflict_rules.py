@@ -483,13 +483,18 @@ def _denials(v: View) -> list[tuple[str, set[str], str]]:
     out = []
     for i, phrase in phrases(v.sent, "deny") + phrases(v.sent, "falsity"):
         tok = v.sent[i]
-        pred = tok if tok.pos_ == "VERB" else tok.head
-        if negated(pred) or nonfactual(tok):
+        pred = tok if tok.pos_ == "VERB" else next(
+            (t for t in tok.ancestors if t.pos_ in ("VERB", "AUX")), tok.head)
+        # "is not true" carries its own negation; "is not a fake" is an affirmation.
+        if (negated(pred) and not phrase.lower().startswith("not ")) or nonfactual(tok):
             continue
         if tok.pos_ == "VERB" and not _denies_a_claim(tok):
             continue  # "rejected by the court", "denied entry": not a denial of a claim
         subj = [c for c in pred.children if c.dep_ == "nsubj"] if tok.pos_ == "VERB" else []
-        content = {g.lemma_.lower() for g in pred.subtree if g.pos_ in ("NOUN", "PROPN", "VERB")}
+        # A word calling something false is about the whole sentence ("reports that she took
+        # a selfie are not true"); a denial verb is about its own clause.
+        scope = pred.subtree if tok.pos_ == "VERB" else v.sent
+        content = {g.lemma_.lower() for g in scope if g.pos_ in ("NOUN", "PROPN", "VERB")}
         out.append((phrase, content, _subject_key(subj[0]) if subj else ""))
     return out
 
