@@ -181,7 +181,7 @@ def test_run_adds_counterparts_emphasis_and_profiles(resources: Resources) -> No
     assert "no other outlet reports" in lede_b[1].note
     prof = an.extras["framing"]["profiles"]["a"]
     assert prof["counts"]["loaded"] == 1 and prof["top_loaded"] == ["mercenaries"]
-    assert prof["sources"] == [{"name": "Reuters", "kind": "news agency"}]
+    assert prof["sources"] == ["Reuters (news agency)"]
 
 
 @pytest.mark.slow

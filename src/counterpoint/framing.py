@@ -581,11 +581,10 @@ def profile(article: Article, marks: Sequence[FramingMark]) -> dict[str, Any]:
     return {
         "outlet": article.outlet,
         "headline": article.title,
-        "lede": [m.text for m in marks if m.kind == "emphasis" and "headline" not in m.note],
         "leads_with_unique": any(m.kind == "emphasis" and "no other outlet" in m.note for m in marks),
         "counts": {k: counts.get(k, 0) for k in KINDS},
         "top_loaded": [t for t, _ in loaded.most_common(8)],
-        "sources": [{"name": n, "kind": k} for n, k in cited.items()],
+        "sources": [f"{n} ({k})" for n, k in cited.items()],
         "hedges": list(dict.fromkeys(m.text for m in marks if m.kind == "hedge")),
         "naming": list(dict.fromkeys(m.text for m in marks if m.kind == "naming")),
     }
