@@ -183,6 +183,9 @@ def test_swapped_roles(pair) -> None:  # type: ignore[no-untyped-def]
         # A repeated statement has two dates, both true.
         ("In February 2024, Macron said he could not rule out sending troops.",
          "Macron stood by his suggestion, saying again in May 2024 that he would consider sending troops."),
+        # A further batch is planned after the first arrived.
+        ("The army has sent 300 soldiers to the region.",
+         "The army plans to send more soldiers to the region next month."),
         # Talks about one thing, a deal on another.
         ("Negotiations on the budget continue.", "Parliament approved the new road plan on Friday."),
         # "could not rule out" vs "considered": no shared predicate to negate.

@@ -33,6 +33,7 @@ from .conflict_base import (
 from .model import TimeExpression
 
 ROUND_WIDEN = 0.1  # "about 150" covers at least 150 +/- 10 %
+FURTHER = {"more", "additional", "further", "another", "extra", "new", "second", "third", "fresh"}
 POINT_PREPS = {"on", "in", "at", "during", "this", "last"}
 REPEATED = {"again", "also", "repeatedly", "later", "earlier", "previously", "too", "once", "first"}
 SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9,
@@ -64,7 +65,8 @@ def status(v: View) -> list[tuple[str, str, set[str], Any]]:
         elif lem in cues()["plan"] and not negated(t) and not nonfactual(t):
             moves = [c for c in t.children if c.dep_ == "xcomp" and c.lemma_.lower() in cues()["movement"]]
             for m in moves:
-                out.append(("planned", excerpt(t, m), topic_of(m), m))
+                if not _more_of(m):  # "plans to send more troops" fits troops already sent
+                    out.append(("planned", excerpt(t, m), topic_of(m), m))
     for i, phrase in phrases(s, "undecided"):
         out.append(("undecided", phrase, clause_topic(s[i]), s[i]))
     for i, phrase in phrases(s, "underway"):
@@ -91,6 +93,12 @@ def _outcomes(verb: Any) -> set[str]:
     args = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
     args += [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
     return {a.lemma_.lower() for a in args if a.lemma_.lower() in cues()["outcome"]}
+
+
+def _more_of(verb: Any) -> bool:
+    """Whether a verb's object is a further batch: 'more', 'additional', 'another' troops."""
+    objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    return any(m.lower_ in FURTHER for o in objs for m in o.children if m.dep_ in ("amod", "det", "advmod"))
 
 
 def _deliberations(s: Any) -> list[tuple[str, str, set[str], Any]]:
