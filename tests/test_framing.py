@@ -117,6 +117,10 @@ def test_loaded_word_in_a_quotation_is_noted_as_quoted(nlp: Any) -> None:
         ("The agency said, citing sources, that talks stalled.", "sources", "anonymous source"),
         ("Germany's Foreign Ministry said the embassy would stay open.", "Germany's Foreign Ministry", "official or institution"),
         ("The Daily Chronicle reported that the fire spread.", "The Daily Chronicle", "news outlet"),
+        ("The figures were first reported by the Financial Times.", "the Financial Times", "news outlet"),
+        ("Zelensky, cited by Ukrinform, said the talks would resume.", "Ukrinform", "news agency"),
+        ("He said in an interview with CNN that he would run.", "CNN", "news outlet"),
+        ("Peskov told state news agency RIA Novosti that the offer stands.", "RIA Novosti", "news agency"),
     ],
 )
 def test_sourcing_patterns(nlp: Any, sentence: str, source: str, kind: str) -> None:

@@ -412,10 +412,8 @@ def _source_heads(doc: Any) -> Iterable[tuple[Any, str]]:
                     yield c, f"subject of {tok.lower_!r}"
                 elif c.dep_ in ("dobj", "dative") and lemma in ("tell", "cite", "quote", "inform"):
                     yield c, f"{tok.lower_} {c.text}"
-                elif c.dep_ == "prep" and c.lower_ in ("on", "via", "to"):
+                elif (c.dep_ == "prep" and c.lower_ in ("on", "via", "to")) or c.dep_ == "agent":
                     yield from ((g, f"{tok.lower_} {c.lower_}") for g in c.children if g.dep_ == "pobj")
-        elif lemma in ("cite", "quote") and tok.dep_ in ("advcl", "acl", "xcomp"):
-            yield from ((c, "citing") for c in tok.children if c.dep_ == "dobj")
         elif lemma in PLATFORM_HEADS and tok.pos_ == "NOUN":
             for c in tok.children:
                 if c.dep_ == "prep" and c.lower_ in ("on", "with", "to"):
@@ -436,7 +434,9 @@ def sourcing_marks(doc: Any, aid: str) -> list[FramingMark]:
     """Sources the article cites: agencies, outlets, platforms, officials, anonymous sources."""
     marks: list[FramingMark] = []
     for head, pattern in _source_heads(doc):
-        span = _np(head)
+        # "told state news agency RIA Novosti": the name in apposition is the source
+        named = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+        span = _np(named[0]) if named else _np(head)
         found = classify_source(span, pattern)
         if found is None:
             continue
