@@ -38,10 +38,13 @@ def voices(doc: dict[str, Any]) -> list[dict[str, Any]]:
         key = sp.get("entity") or sp.get("name") or "unattributed"
         row = rows.setdefault(
             (q["article"], key),
-            {"article": q["article"], "speaker": key, "name": sp.get("name") or "unattributed", "count": 0, "chars": 0},
+            {"article": q["article"], "speaker": key, "name": sp.get("name") or "unattributed", "count": 0, "chars": 0,
+             "words": 0},
         )
         row["count"] += 1
         row["chars"] += len(q.get("text", ""))
+        row["words"] += len(q.get("text", "").split())
+        row["statements"] = row["count"]
     where: dict[str, set[str]] = defaultdict(set)
     for art, key in rows:
         where[key].add(art)

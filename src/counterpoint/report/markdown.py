@@ -80,25 +80,50 @@ def _quotes(doc: dict[str, Any], label: dict[str, str]) -> list[str]:
             qa, qb = by_id.get(m["a"]), by_id.get(m["b"])
             if qa and qb:
                 out.append(f"- “{md_escape(short(qa['text']))}” ↔ “{md_escape(short(qb['text']))}” ({m['score']:.2f})")
-    out += ["", "**Voices:**", ""]
-    for row in voices(doc):
+    out += ["", "**Voices** (who each outlet quotes):", "",
+            "| outlet | voice | role | statements | words | only this outlet |", "|---|---|---|---|---|---|"]
+    for row in _voice_rows(doc):
+        role = " ".join(x for x in (row.get("country"), row.get("role")) if x) or "—"
         out.append(
-            f"- {md_escape(label[row['article']])}: {md_escape(row['name'])} — {row['count']} quote(s), "
-            f"{row['chars']} characters{' (only this outlet)' if row['only_here'] else ''}"
+            f"| {md_escape(label[row['article']])} | {md_escape(row['name'])} | {md_escape(role)} "
+            f"| {row['statements']} | {row['words']} | {'yes' if row['only_here'] else ''} |"
         )
     return out + [""]
 
 
+def _voice_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The quotes stage's voice rows when present, else counts derived from the quotes."""
+    rows = ((doc.get("extras") or {}).get("quotes") or {}).get("voices")
+    if rows:
+        return list(rows)
+    return voices(doc)
+
+
+def _profile(profile: dict[str, Any]) -> list[str]:
+    counts = ", ".join(f"{k} {v}" for k, v in (profile.get("counts") or {}).items())
+    out = [f"- **Profile:** {md_escape(counts) or 'no marks'}"]
+    for key, title in (("sources", "sources cited"), ("top_loaded", "loaded terms"), ("hedges", "hedges"),
+                       ("naming", "naming")):
+        if profile.get(key):
+            out.append(f"- **{title.capitalize()}:** " + "; ".join(md_escape(x) for x in profile[key]))
+    if profile.get("leads_with_unique"):
+        out.append("- **Leads with a fact the other outlets do not report.**")
+    return out
+
+
 def _framing(doc: dict[str, Any], label: dict[str, str]) -> list[str]:
     marks = doc.get("framing", [])
-    if not marks:
+    profiles = ((doc.get("extras") or {}).get("framing") or {}).get("profiles") or {}
+    if not marks and not profiles:
         return []
     out = ["## Framing", ""]
     for a in doc["articles"]:
         mine = [f for f in marks if f["article"] == a["id"]]
-        if not mine:
+        if not mine and a["id"] not in profiles:
             continue
         out.append(f"### {md_escape(label[a['id']])}")
+        if a["id"] in profiles:
+            out += _profile(profiles[a["id"]]) + [""]
         for f in mine:
             out.append(f"- *{f['kind']}*: “{md_escape(f['text'])}” — {md_escape(f.get('note', ''))}")
         out.append("")
