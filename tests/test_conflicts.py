@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 
@@ -272,3 +273,17 @@ def test_nli_model_vetoes_and_adds(resources: Resources) -> None:
     f = conflicts.judge(va, vc, "shared", contra)
     assert f is not None and f.dimension == "contradiction" and "0.97" in f.note
 
+
+
+@pytest.mark.slow
+@pytest.mark.gold
+def test_example_pair_conflicts_and_agreements(example_articles, analyse) -> None:  # type: ignore[no-untyped-def]
+    rt, ki = example_articles
+    arts = (dataclasses.replace(rt, published=dt.date(2024, 5, 31)), dataclasses.replace(ki, published=dt.date(2024, 5, 28)))
+    an = analyse(arts, upto="conflicts")
+    found = [(an.text_of(al.a), an.text_of(al.b), al) for al in an.alignments if al.relation == "conflict"]
+    # "already on its way" vs "discussions ... are still ongoing" is a status conflict.
+    assert any("already on its way" in a and "still ongoing" in b and al.dimension == "status" for a, b, al in found)
+    # Syrsky "said on Monday" and Syrskyi "said on May 27" are the same day: never a conflict.
+    assert not any("said on Monday" in a or "said on Monday" in b for a, b, _ in found)
+    assert not any(al.dimension == "date" for _, _, al in found)
