@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .claims import Unit, embed_text
+from .events import Event, EventMatch, event_of, match, mention_rows, time_rows
 from .model import Alignment, Analysis, Claim, SameStory, Span
 from .resources import Resources
 from .similarity import Info, Model, info_from_tokens, load_model, pair_features, reasons
@@ -30,6 +31,13 @@ if TYPE_CHECKING:
 # margin for long article sentences. Pairs below it are not scored (that is the speed-up).
 MIN_COSINE = 0.4
 BACKDROP_SHARE = 0.5  # an entity in half of all claims is the setting, not a participant
+# STS guideline: 1 = "not equivalent, but on the same topic". On the same topic, the same
+# agent doing the same thing at a compatible time is the same event (event coreference).
+SAME_TOPIC = 1.0
+# A related link that shares nothing specific (no participant beyond the story's setting, no
+# action, date or figure) must be halfway from "share some details" (2) to "roughly
+# equivalent" (3): sharing the backdrop is not sharing a detail.
+RELATED_BARE = 2.5
 LEDE_SENTENCES = 3  # headline/lede: the first sentences carry the story's core
 
 
@@ -40,6 +48,7 @@ class Item:
     claim: Claim
     info: Info
     paragraph: int
+    event: Event = Event()
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,7 @@ def build_items(analysis: Analysis, article_id: str) -> list[Item]:
     ents = entity_index(analysis).get(article_id, [])
     times = time_index(analysis).get(article_id, [])
     subjects = analysis.extras.get("claims", {}).get("subjects", {})
+    rows, times_all = mention_rows(analysis, article_id), time_rows(analysis, article_id)
     paragraph = {s.index: s.paragraph for s in analysis.sentences.get(article_id, ())}
     items = []
     for c in analysis.claims.get(article_id, ()):
@@ -95,7 +105,8 @@ def build_items(analysis: Analysis, article_id: str) -> list[Item]:
             entities=_inside(ents, c.span.start, c.span.end) if ents else None,
             dates=_inside(times, c.span.start, c.span.end) if times else None,
         )
-        items.append(Item(c, info, paragraph.get(c.sentence, 0)))
+        event = event_of(doc, c.span.start, c.span.end, rows, times_all)
+        items.append(Item(c, info, paragraph.get(c.sentence, 0), event))
     return items
 
 
@@ -123,14 +134,58 @@ def score_matrix(
     if cos is None:
         return links
     for i, j in zip(*(cos >= MIN_COSINE).nonzero(), strict=False):
-        ia, ib = a[int(i)].info, b[int(j)].info
+        x, y = a[int(i)], b[int(j)]
         c = float(cos[i, j])
-        participants = len((set(ia.entities) & set(ib.entities)) - common)
-        relation, sim = model.relation(pair_features(ia, ib, c), participants)
+        m = match(x.event, y.event, common)
+        relation, sim = decide(model, pair_features(x.info, y.info, c), m, x.info, y.info, common)
         if relation is None:
             continue
-        links.append(Link(int(i), int(j), sim / 5.0, relation, reasons(ia, ib, c, relation, common)))
+        why = reasons(x.info, y.info, c, relation, common, agents=_agent_names(m, x.info, y.info))
+        if m.date_clash:
+            why += "; dated differently"
+        links.append(Link(int(i), int(j), sim / 5.0, relation, why))
     return links
+
+
+def _agent_names(m: EventMatch, a: Info, b: Info) -> str:
+    names = {a.entities.get(k) or b.entities.get(k) or "" for k in m.agents}
+    return ", ".join(sorted(n for n in names if n))
+
+
+def specific(a: Info, b: Info, m: EventMatch, common: frozenset[str]) -> bool:
+    """Whether two claims share a detail beyond the story's setting (actor, action, date, figure)."""
+    return bool(
+        (set(a.entities) & set(b.entities)) - common
+        or m.actions
+        or (set(a.dates) & set(b.dates))
+        or (a.numbers & b.numbers)
+    )
+
+
+def decide(model: Model, x: list[float], m: EventMatch, a: Info, b: Info,
+           common: frozenset[str] = frozenset()) -> tuple[str | None, float]:
+    """("shared" | "related" | None, STS-scale similarity) for a claim pair.
+
+    Shared: wording roughly equivalent (STS >= 3); or the same event (same named agent, same
+    action or statement, dates that can meet) on the same topic; or the same agent and
+    action on the same resolved day, whatever the figures (they differ in a conflict); or
+    an MSRP paraphrase that shares details, unless agents or dates disagree.
+    """
+    s = model.sim(x)
+    if s >= model.shared:
+        return "shared", s
+    if s >= SAME_TOPIC and m.same_event:
+        return "shared", max(s, model.related)
+    same_day = bool(set(a.dates) & set(b.dates))
+    if (m.agents or m.nominal_agent) and m.actions and same_day and not m.date_clash:
+        return "shared", max(s, model.related)
+    if s < model.related:
+        return None, s
+    if model.prob(x) >= model.same_fact_threshold and not (m.agent_clash or m.date_clash):
+        return "shared", s
+    if specific(a, b, m, common) or s >= RELATED_BARE:
+        return "related", s
+    return None, s
 
 
 def best_per_sentence_pair(a: Sequence[Item], b: Sequence[Item], links: list[Link]) -> list[Link]:
@@ -152,6 +207,8 @@ def mutual_related(links: list[Link], top: int = 2) -> list[Link]:
     rank_a: dict[int, list[float]] = {}
     rank_b: dict[int, list[float]] = {}
     for k in links:
+        if k.relation == "shared":
+            continue  # a claim's shared partner does not crowd out its closest related ones
         rank_a.setdefault(k.i, []).append(k.prob)
         rank_b.setdefault(k.j, []).append(k.prob)
     keep = []

@@ -33,9 +33,6 @@ WORD_NUMBERS = {
 # Action words that say little about which fact is reported: left out of "same action".
 LIGHT_VERBS = {"be", "have", "do", "say", "tell", "make", "get", "go", "come", "take", "give", "add"}
 
-SAME_PARTICIPANTS = 2  # shared named participants that, on the same topic, make the same event
-SAME_TOPIC = 1.0  # STS guideline: 1 = "not equivalent, but on the same topic"
-
 BASE_FEATURES = (
     "cos", "cos2", "dice_lemma", "contain_min", "contain_max", "dice_word", "dice_bigram",
     "len_ratio", "num_match", "num_clash", "num_one", "ent_dice", "ent_clash", "neg_clash",
@@ -238,10 +235,8 @@ class Model:
     a ridge regression onto the STS 0-5 scale, fitted on STS headlines 2013. The STS
     annotation guideline anchors the cuts: 3 = "roughly equivalent, some important
     information differs" (shared), 2 = "not equivalent, but share some details" (related).
-    A pair on the same topic (1 = "not equivalent, but on the same topic") is the same fact
-    when it also names the same participants (two or more resolved entities that are not the
-    story's backdrop): shared participants are the shared details, the usual test of event
-    identity in event coreference.
+    Event identity in articles (same agent, action, time) is judged on top of this, in
+    :func:`counterpoint.align.decide`.
     """
 
     same_fact: Linear
@@ -259,17 +254,10 @@ class Model:
         """Similarity on the STS scale, 0 (unrelated) to 5 (same meaning)."""
         return min(5.0, max(0.0, self.similarity(x)))
 
-    def relation(self, x: list[float], participants: int = 0) -> tuple[str | None, float]:
-        """("shared" | "related" | None, STS-scale similarity) for a feature vector.
-
-        ``participants`` is how many resolved entities the two claims name in common.
-        """
+    def relation(self, x: list[float]) -> tuple[str | None, float]:
+        """("shared" | "related" | None, STS-scale similarity) for a feature vector (text only)."""
         s = self.sim(x)
-        if (
-            s >= self.shared
-            or (s >= SAME_TOPIC and participants >= SAME_PARTICIPANTS)
-            or (s >= self.related and self.prob(x) >= self.same_fact_threshold)
-        ):
+        if s >= self.shared or (s >= self.related and self.prob(x) >= self.same_fact_threshold):
             return "shared", s
         if s >= self.related:
             return "related", s
@@ -296,12 +284,14 @@ def _names(keys: set[str], info: Info, limit: int = 3) -> str:
     return ", ".join(names[:limit])
 
 
-def reasons(a: Info, b: Info, cos: float, relation: str, backdrop: frozenset[str] = frozenset()) -> str:
+def reasons(a: Info, b: Info, cos: float, relation: str, backdrop: frozenset[str] = frozenset(),
+            agents: str = "") -> str:
     """One line a reader understands: what the two claims have in common.
 
-    ``backdrop`` entities (the story's setting, named everywhere) are not listed as actors.
+    ``backdrop`` entities (the story's setting, named everywhere) are not listed as actors;
+    ``agents`` names who acts (or speaks) in both, when the parse finds the same agent.
     """
-    parts = []
+    parts = [f"same agent ({agents})"] if agents else []
     actors = (set(a.entities) & set(b.entities)) - backdrop
     if actors:
         parts.append(f"same actors ({_names(actors, a)})")

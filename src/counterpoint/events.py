@@ -1,0 +1,290 @@
+"""Events: who does what, and when, in a claim, so alignment can tell one event from another.
+
+Two claims report the same fact when they report the same event: the same agent doing the
+same thing at a compatible time (the usual test of cross-document event coreference, as in
+ECB+: same trigger, same participants, same time). The same participants alone are not
+enough: "Macron said in February he could not rule out troops" and "the Defense Ministry said
+training was discussed at a conference Macron convened in February" name the same people
+but report different acts, by different agents.
+
+From the dependency parse of a claim: its agents (subject of each main predicate, the
+"by X" of a passive, the author behind "comments made by X" or "X's remarks"), its
+speakers (agents of a verb that reports a clause, "according to X"), its actions (content
+verb lemmas, with a particle joined: "walk out" -> "walkout", so the nominalised action on
+the other side matches) and the dates on its predicates (not those inside a relative clause
+about something else: "Syrsky, who was made top general in February, said on Monday").
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Analysis, TimeExpression
+
+PREDICATE_POS = {"VERB", "AUX"}
+# Predicates reached from a claim's top predicate: the reported clause, coordinated and
+# adverbial clauses ("France is planning ..., Syrskyi said"; "stood by it, saying in May").
+PREDICATE_DEPS = {"ccomp", "conj", "advcl", "xcomp"}
+CORE_DEPS = {"compound", "flat", "appos"}  # the words of a name phrase, not its modifiers
+# A date under these belongs to a modifier of a participant, not to the event itself.
+DETACHED_DEPS = {"relcl", "acl", "appos"}
+# Verbs that carry no action of their own (the claim's content is elsewhere).
+LIGHT = {"be", "have", "do", "say", "tell", "make", "get", "go", "come", "take", "give", "add"}
+# The two commonest reporting verbs: a statement even where the parse misses the clause.
+REPORTING = {"say", "tell"}
+MONTHS = {m.lower() for m in calendar.month_name if m}
+
+
+@dataclass(frozen=True)
+class Event:
+    """Who acts, what they do and when, in one claim (entity ids, lemmas, days)."""
+
+    agents: frozenset[str] = frozenset()  # resolved entity ids
+    nominal_agents: frozenset[str] = frozenset()  # head lemma of an unnamed subject ("worker")
+    speakers: frozenset[str] = frozenset()  # agents of a reporting verb / "according to X"
+    actions: frozenset[str] = frozenset()  # content verb lemmas (particle joined)
+    nouns: frozenset[str] = frozenset()  # noun lemmas: where the other side nominalises
+    when: tuple[tuple[dt.date, dt.date], ...] = ()  # resolved days of the event's dates
+    months: frozenset[str] = frozenset()  # months the event's dates name or fall in
+    weak: frozenset[str] = frozenset()  # entities named only as nationality adjectives (NORP)
+
+
+@dataclass(frozen=True)
+class EventMatch:
+    """How two claims' events compare."""
+
+    agents: frozenset[str]  # named agents in common (backdrop excluded)
+    agent_clash: bool  # both name agents, none in common
+    nominal_agent: bool  # the same unnamed agent ("workers" / "workers")
+    actions: tuple[str, ...]  # the same action, as verb or nominalisation
+    same_speaker: bool  # the same named speaker making a statement
+    date_clash: bool  # both date the event, on days (or months) that do not meet
+
+    @property
+    def same_event(self) -> bool:
+        """Same named agent, same action or statement, no disagreement on when."""
+        return bool(self.agents) and bool(self.actions or self.same_speaker) and not self.date_clash
+
+
+def mention_rows(analysis: Analysis, article_id: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, entity id, label) of every resolved mention in one article."""
+    return [
+        (m.span.start, m.span.end, e.id, m.label)
+        for e in analysis.entities
+        for m in e.mentions
+        if m.span.article == article_id
+    ]
+
+
+def time_rows(analysis: Analysis, article_id: str) -> list[TimeExpression]:
+    """Time expressions of one article."""
+    return [t for t in analysis.times if t.span.article == article_id]
+
+
+def _entity_at(rows: Sequence[tuple[int, int, str, str]], tok: Any) -> str | None:
+    """The entity of the smallest mention covering a token."""
+    best: tuple[int, str] | None = None
+    for s, e, eid, _ in rows:
+        if s <= tok.idx < e and (best is None or e - s < best[0]):
+            best = (e - s, eid)
+    return best[1] if best else None
+
+
+def _np_entities(tok: Any, rows: Sequence[tuple[int, int, str, str]], depth: int = 0) -> set[str]:
+    """Entities a noun phrase names; for a common noun ("comments"), its author."""
+    core = [tok, *(c for c in tok.children if c.dep_ in CORE_DEPS)]
+    found = {eid for t in core if (eid := _entity_at(rows, t)) is not None}
+    if found or depth >= 2:
+        return found
+    for c in tok.children:
+        if c.dep_ == "poss":
+            found |= _np_entities(c, rows, depth + 1)
+        by = [c] if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by") else []
+        if c.dep_ == "acl":
+            by = [g for g in c.children if g.dep_ == "agent"]
+        for b in by:
+            for obj in b.children:
+                if obj.dep_ == "pobj":
+                    found |= _np_entities(obj, rows, depth + 1)
+    return found
+
+
+def predicates(tokens: Sequence[Any]) -> list[Any]:
+    """The claim's top predicates and the clauses they report or coordinate."""
+    inside = {t.i for t in tokens}
+    top = [t for t in tokens if t.pos_ in PREDICATE_POS and (t.dep_ == "ROOT" or t.head.i not in inside)]
+    out, todo = [], list(top)
+    while todo:
+        t = todo.pop()
+        if t in out:
+            continue
+        out.append(t)
+        todo.extend(c for c in t.children if c.dep_ in PREDICATE_DEPS and c.i in inside and c.pos_ in PREDICATE_POS)
+    return out
+
+
+def _subject(pred: Any, rows: Sequence[tuple[int, int, str, str]]) -> Any | None:
+    """The subject of a predicate, or of the clause it is coordinated with.
+
+    An inverted attribution ("..., Commander Oleksandr Syrskyi said") is often misparsed
+    with the name hung on the clause before; a name right before a subjectless verb is its
+    subject.
+    """
+    if not any(c.dep_ in ("nsubj", "csubj") for c in pred.children) and pred.i > 0:
+        prev = pred.doc[pred.i - 1]
+        if prev.pos_ == "PROPN" and _entity_at(rows, prev) is not None:
+            return prev
+    cur = pred
+    while cur is not None:
+        for c in cur.children:
+            if c.dep_ in ("nsubj", "csubj"):
+                return c
+        cur = cur.head if cur.dep_ == "conj" and cur.head is not cur else None
+    return None
+
+
+def _agents(preds: Iterable[Any], rows: Sequence[tuple[int, int, str, str]]) -> tuple[set[str], set[str], set[str]]:
+    """(named agents, unnamed agent lemmas, speakers) of a claim's predicates."""
+    agents: set[str] = set()
+    nominal: set[str] = set()
+    speakers: set[str] = set()
+    for p in preds:
+        subj = _subject(p, rows)
+        heads = [subj] if subj is not None else []
+        heads += [o for c in p.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
+        for h in heads:
+            ents = _np_entities(h, rows)
+            agents |= ents
+            if not ents and h.pos_ == "NOUN":
+                nominal.add(h.lemma_.lower())
+            if ents and (p.lemma_ in REPORTING or any(c.dep_ == "ccomp" for c in p.children)):
+                speakers |= ents
+    return agents, nominal, speakers
+
+
+def _according_to(tokens: Sequence[Any], rows: Sequence[tuple[int, int, str, str]]) -> set[str]:
+    """Sources named in "according to X"."""
+    out: set[str] = set()
+    for t in tokens:
+        if t.lower_ == "according":
+            for prep in t.children:
+                for obj in prep.children:
+                    if obj.dep_ == "pobj":
+                        out |= _np_entities(obj, rows)
+    return out
+
+
+def _actions(tokens: Sequence[Any]) -> set[str]:
+    """Content verb lemmas, with a particle joined ("walk out" -> "walkout")."""
+    out = set()
+    for t in tokens:
+        if t.pos_ != "VERB" or t.lemma_.lower() in LIGHT:
+            continue
+        prt = [c.lower_ for c in t.children if c.dep_ == "prt"]
+        out.add(t.lemma_.lower() + "".join(prt))
+    return out
+
+
+def _attached(tok: Any, preds: set[int], inside: set[int]) -> bool:
+    """Whether a date token modifies one of the predicates (not a participant's modifier)."""
+    cur = tok
+    while cur.i in inside:
+        if cur.i in preds:
+            return True
+        if cur.dep_ in DETACHED_DEPS or cur.head is cur:
+            return False
+        cur = cur.head
+    return False
+
+
+def _interval(t: TimeExpression) -> tuple[dt.date, dt.date] | None:
+    """First and last day a resolved time expression covers."""
+    if t.start is None or t.granularity == "unknown":
+        return None
+    if t.end is not None:
+        return t.start, t.end
+    if t.granularity == "week":
+        return t.start, t.start + dt.timedelta(days=6)
+    if t.granularity == "month":
+        last = calendar.monthrange(t.start.year, t.start.month)[1]
+        return t.start, t.start.replace(day=last)
+    if t.granularity == "year":
+        return t.start, t.start.replace(month=12, day=31)
+    return t.start, t.start
+
+
+def _dates(doc: Any, tokens: Sequence[Any], preds: list[Any], times: Sequence[TimeExpression],
+           start: int, end: int) -> tuple[list[tuple[dt.date, dt.date]], set[str]]:
+    """Resolved intervals and month names of the time expressions on the event's predicates."""
+    inside = {t.i for t in tokens}
+    pred_ids = {p.i for p in preds}
+    when: list[tuple[dt.date, dt.date]] = []
+    months: set[str] = set()
+    for t in times:
+        if not (start <= t.span.start and t.span.end <= end):
+            continue
+        span = doc.char_span(t.span.start, t.span.end, alignment_mode="expand")
+        if span is None or not _attached(span.root, pred_ids, inside):
+            continue
+        iv = _interval(t)
+        if iv is not None:
+            when.append(iv)
+            if t.granularity != "year":
+                months |= {calendar.month_name[d.month].lower() for d in iv}
+        else:
+            months |= {w for w in t.text.lower().split() if w in MONTHS}
+    return when, months
+
+
+def event_of(doc: Any, start: int, end: int, rows: Sequence[tuple[int, int, str, str]],
+             times: Sequence[TimeExpression]) -> Event:
+    """The event a claim (characters ``start:end`` of the parsed article) reports."""
+    span = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
+    if span is None:
+        return Event()
+    tokens = list(span)
+    preds = predicates(tokens)
+    agents, nominal, speakers = _agents(preds, rows)
+    speakers |= _according_to(tokens, rows)
+    when, months = _dates(doc, tokens, preds, times, start, end)
+    labels: dict[str, set[str]] = {}
+    for s, e, eid, label in rows:
+        if start <= s and e <= end:
+            labels.setdefault(eid, set()).add(label)
+    return Event(
+        agents=frozenset(agents | speakers),
+        nominal_agents=frozenset(nominal),
+        speakers=frozenset(speakers),
+        actions=frozenset(_actions(tokens)),
+        nouns=frozenset(t.lemma_.lower() for t in tokens if t.pos_ == "NOUN"),
+        when=tuple(when),
+        months=frozenset(months),
+        weak=frozenset(k for k, v in labels.items() if v == {"NORP"}),
+    )
+
+
+def date_clash(a: Event, b: Event) -> bool:
+    """Both claims date their event, and the dates cannot meet (unresolved never blocks)."""
+    if a.when and b.when:
+        return not any(s1 <= e2 and s2 <= e1 for s1, e1 in a.when for s2, e2 in b.when)
+    if a.months and b.months:
+        return not a.months & b.months
+    return False
+
+
+def match(a: Event, b: Event, backdrop: Mapping[str, object] | frozenset[str] = frozenset()) -> EventMatch:
+    """Compare two claims' events; ``backdrop`` entities (the story's setting) are no agents."""
+    named_a, named_b = a.agents - a.weak, b.agents - b.weak
+    actions = (a.actions & b.actions) | (a.actions & b.nouns) | (a.nouns & b.actions)
+    return EventMatch(
+        agents=frozenset((named_a & named_b) - set(backdrop)),
+        agent_clash=bool(named_a and named_b and not named_a & named_b),
+        nominal_agent=bool(a.nominal_agents & b.nominal_agents),
+        actions=tuple(sorted(actions)),
+        same_speaker=bool((a.speakers & b.speakers) - set(backdrop)),
+        date_clash=date_clash(a, b),
+    )
