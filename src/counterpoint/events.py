@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import Analysis, TimeExpression
+from .segment import quote_regions
 
 PREDICATE_POS = {"VERB", "AUX"}
 # Predicates reached from a claim's top predicate: the reported clause, coordinated and
@@ -36,6 +37,7 @@ DETACHED_DEPS = {"relcl", "acl", "appos"}
 LIGHT = {"be", "have", "do", "say", "tell", "make", "get", "go", "come", "take", "give", "add"}
 # The two commonest reporting verbs: a statement even where the parse misses the clause.
 REPORTING = {"say", "tell"}
+DIRECT_QUOTE = 0.5  # a claim mostly inside quotation marks (and no reported clause) is a quote
 MONTHS = {m.lower() for m in calendar.month_name if m}
 
 
@@ -45,12 +47,14 @@ class Event:
 
     agents: frozenset[str] = frozenset()  # resolved entity ids
     nominal_agents: frozenset[str] = frozenset()  # head lemma of an unnamed subject ("worker")
+    agent_heads: frozenset[str] = frozenset()  # last word of each named agent's mention, lower case
     speakers: frozenset[str] = frozenset()  # agents of a reporting verb / "according to X"
     actions: frozenset[str] = frozenset()  # content verb lemmas (particle joined)
     nouns: frozenset[str] = frozenset()  # noun lemmas: where the other side nominalises
     when: tuple[tuple[dt.date, dt.date], ...] = ()  # resolved days of the event's dates
     months: frozenset[str] = frozenset()  # months the event's dates name or fall in
     weak: frozenset[str] = frozenset()  # entities named only as nationality adjectives (NORP)
+    direct: bool = False  # the statement is quoted directly (its clause inside quotation marks)
 
 
 @dataclass(frozen=True)
@@ -66,8 +70,10 @@ class EventMatch:
 
     @property
     def same_event(self) -> bool:
-        """Same named agent, same action or statement, no disagreement on when."""
-        return bool(self.agents) and bool(self.actions or self.same_speaker) and not self.date_clash
+        """Same named agent doing the same thing or making a statement, or the same unnamed
+        agent doing the same thing; no disagreement on when."""
+        named = bool(self.agents) and bool(self.actions or self.same_speaker)
+        return (named or (self.nominal_agent and bool(self.actions))) and not self.date_clash
 
 
 def mention_rows(analysis: Analysis, article_id: str) -> list[tuple[int, int, str, str]]:
@@ -147,11 +153,14 @@ def _subject(pred: Any, rows: Sequence[tuple[int, int, str, str]]) -> Any | None
     return None
 
 
-def _agents(preds: Iterable[Any], rows: Sequence[tuple[int, int, str, str]]) -> tuple[set[str], set[str], set[str]]:
-    """(named agents, unnamed agent lemmas, speakers) of a claim's predicates."""
+def _agents(preds: Iterable[Any], rows: Sequence[tuple[int, int, str, str]]
+            ) -> tuple[set[str], set[str], set[str], set[str]]:
+    """(named agents, unnamed agent lemmas, speakers, head lemmas of named agents) of a
+    claim's predicates."""
     agents: set[str] = set()
     nominal: set[str] = set()
     speakers: set[str] = set()
+    named_heads: set[str] = set()
     for p in preds:
         subj = _subject(p, rows)
         heads = [subj] if subj is not None else []
@@ -159,11 +168,13 @@ def _agents(preds: Iterable[Any], rows: Sequence[tuple[int, int, str, str]]) -> 
         for h in heads:
             ents = _np_entities(h, rows)
             agents |= ents
-            if not ents and h.pos_ == "NOUN":
+            if ents:
+                named_heads.add(h.lemma_.lower())
+            elif h.pos_ == "NOUN":
                 nominal.add(h.lemma_.lower())
             if ents and (p.lemma_ in REPORTING or any(c.dep_ == "ccomp" for c in p.children)):
                 speakers |= ents
-    return agents, nominal, speakers
+    return agents, nominal, speakers, named_heads
 
 
 def _according_to(tokens: Sequence[Any], rows: Sequence[tuple[int, int, str, str]]) -> set[str]:
@@ -184,7 +195,9 @@ def _actions(tokens: Sequence[Any]) -> set[str]:
     for t in tokens:
         if t.pos_ != "VERB" or t.lemma_.lower() in LIGHT:
             continue
-        prt = [c.lower_ for c in t.children if c.dep_ == "prt"]
+        # a particle; spaCy often tags it an adverb right after the verb ("walked out")
+        prt = [c.lower_ for c in t.children if c.dep_ == "prt"
+               or (c.dep_ == "advmod" and c.i == t.i + 1 and c.tag_ in ("RP", "RB") and not list(c.children))]
         out.add(t.lemma_.lower() + "".join(prt))
     return out
 
@@ -248,7 +261,7 @@ def event_of(doc: Any, start: int, end: int, rows: Sequence[tuple[int, int, str,
         return Event()
     tokens = list(span)
     preds = predicates(tokens)
-    agents, nominal, speakers = _agents(preds, rows)
+    agents, nominal, speakers, heads = _agents(preds, rows)
     speakers |= _according_to(tokens, rows)
     when, months = _dates(doc, tokens, preds, times, start, end)
     labels: dict[str, set[str]] = {}
@@ -258,13 +271,26 @@ def event_of(doc: Any, start: int, end: int, rows: Sequence[tuple[int, int, str,
     return Event(
         agents=frozenset(agents | speakers),
         nominal_agents=frozenset(nominal),
+        agent_heads=frozenset(heads),
         speakers=frozenset(speakers),
         actions=frozenset(_actions(tokens)),
         nouns=frozenset(t.lemma_.lower() for t in tokens if t.pos_ == "NOUN"),
         when=tuple(when),
         months=frozenset(months),
         weak=frozenset(k for k, v in labels.items() if v == {"NORP"}),
+        direct=_direct(doc.text, preds, start, end),
     )
+
+
+def _direct(text: str, preds: Sequence[Any], start: int, end: int) -> bool:
+    """Whether the claim quotes its statement directly, not a quoted fragment in reported
+    speech ("said he had signed documents 'that will allow ...'")."""
+    quotes = quote_regions(text, start, end)
+    clauses = [c for p in preds for c in p.children if c.dep_ == "ccomp"]
+    if clauses:
+        return all(any(s <= c.idx < e for s, e in quotes) for c in clauses)
+    inside = sum(min(e, end) - max(s, start) for s, e in quotes)
+    return inside >= DIRECT_QUOTE * max(1, end - start)
 
 
 def date_clash(a: Event, b: Event) -> bool:
@@ -280,11 +306,18 @@ def match(a: Event, b: Event, backdrop: Mapping[str, object] | frozenset[str] = 
     """Compare two claims' events; ``backdrop`` entities (the story's setting) are no agents."""
     named_a, named_b = a.agents - a.weak, b.agents - b.weak
     actions = (a.actions & b.actions) | (a.actions & b.nouns) | (a.nouns & b.actions)
+    # an unnamed agent matches the other's unnamed agent or a named one with the same head
+    # ("the port authority" / "Valmera's port authority": resolution may have missed it)
+    nominal = bool(a.nominal_agents & (b.nominal_agents | b.agent_heads)
+                   or b.nominal_agents & a.agent_heads)
     return EventMatch(
         agents=frozenset((named_a & named_b) - set(backdrop)),
-        agent_clash=bool(named_a and named_b and not named_a & named_b),
-        nominal_agent=bool(a.nominal_agents & b.nominal_agents),
+        agent_clash=bool(named_a and named_b and not named_a & named_b and not nominal),
+        nominal_agent=nominal,
         actions=tuple(sorted(actions)),
-        same_speaker=bool((a.speakers & b.speakers) - set(backdrop)),
+        # two direct quotes by one speaker are two statements (the quotes stage pairs
+        # renderings of one quote); a reported statement is its content
+        same_speaker=bool((a.speakers & b.speakers) - set(backdrop))
+        and not (a.direct or b.direct),
         date_clash=date_clash(a, b),
     )
