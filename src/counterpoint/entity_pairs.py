@@ -1,0 +1,241 @@
+"""Learned pairwise coreference scores and cluster-level average-link merging of mentions.
+
+The sieve (:mod:`counterpoint.entity_cluster`) links names, in-document descriptions and
+pronouns precisely but leaves descriptions in other documents ("the climber", "the man",
+"the brigands") mostly unlinked. This module scores every pair of mentions inside one
+block (an ECB+ topic, a comparison) with a logistic regression over string, head-word,
+MiniLM (mention text, mention in context, head, governing predicate, sentence, document)
+and agreement features, then merges the sieve's clusters bottom-up while the mean pair
+probability between two clusters stays above a threshold (UPGMA seeded with the sieve).
+Weights and threshold are data (``data/entity_pair_model.json``), learned on the ECB+ dev
+split only (``scripts/eval_ecb.py --train``).
+
+Cost is quadratic *inside a block*; callers keep blocks small (topics, comparisons).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from counterpoint.entity_cluster import Item
+
+MODEL_PATH = Path(__file__).with_name("data") / "entity_pair_model.json"
+KINDS = ("name", "nominal", "pronoun")
+BASE = (
+    "sieve", "same_head", "ctx_cos", "text_cos", "head_cos", "sent_cos", "doc_cos", "gov_cos",
+    "fuzz", "token_set", "same_doc", "name_name", "name_nominal", "name_pronoun",
+    "nominal_nominal", "nominal_pronoun", "pronoun_pronoun", "number_agree", "label_conflict",
+    "same_gov_role", "same_gov",
+)
+CONTINUOUS = BASE[1:10]  # the similarity features that get interaction terms
+FEATURES = (
+    BASE
+    + tuple(f"{c}*name_nominal" for c in CONTINUOUS)
+    + tuple(f"{c}*nominal_nominal" for c in CONTINUOUS)
+    + tuple(f"{c}*cross_doc" for c in CONTINUOUS)
+    + ("doc_cos*ctx_cos",)
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One mention with what the pair features need besides its vectors."""
+
+    item: Item
+    text: str  # the full mention string ("the notorious Gulf of Aden")
+    gov: str = ""  # lemma of the predicate the mention is an argument of
+    role: str = ""  # dependency relation to that predicate (nsubj, dobj, pobj, ...)
+
+
+@dataclass(frozen=True, eq=False)
+class Vectors:
+    """L2-normalised MiniLM vectors, one row per mention (same order as the mentions)."""
+
+    ctx: np.ndarray  # the mention's tokens pooled from the encoding of its sentence
+    text: np.ndarray  # the mention string on its own
+    head: np.ndarray  # the head lemma on its own
+    gov: np.ndarray  # the governing predicate lemma
+    sent: np.ndarray  # the mention's sentence
+    doc: np.ndarray  # mean of its document's sentences
+
+
+@dataclass(frozen=True)
+class PairModel:
+    """Logistic-regression weights over :data:`FEATURES`, and the merge settings."""
+
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float  # mean pair probability two clusters need to merge
+    pronoun_weight: float  # pronouns count less in a cluster's mean (their vectors say little)
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """Coreference probability per row of a feature matrix."""
+        z = x @ np.asarray(self.weights) + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+@lru_cache(maxsize=1)
+def load_model(path: Path = MODEL_PATH) -> PairModel:
+    """The shipped model (weights learned on ECB+ dev)."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    if tuple(raw["features"]) != FEATURES:
+        raise ValueError(f"{path}: feature list differs from entity_pairs.FEATURES; retrain")
+    return PairModel(tuple(raw["weights"]), raw["bias"], raw["threshold"], raw["pronoun_weight"])
+
+
+def _same(values: Sequence[Any]) -> np.ndarray:
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = list(values)  # element-wise, so tuples stay single values
+    return (arr[:, None] == arr[None, :]).astype(float)
+
+
+def _base_features(ments: Sequence[Mention], vec: Vectors, idx: np.ndarray, sieve: Sequence[int]) -> list[np.ndarray]:
+    """The square matrices of the base features for the mentions ``idx`` of one block."""
+    from rapidfuzz.fuzz import ratio, token_set_ratio
+    from rapidfuzz.process import cdist
+
+    its = [ments[i].item for i in idx]
+    texts = [ments[i].text.lower() for i in idx]
+    kind = np.array([KINDS.index(it.kind) for it in its])
+    labels = np.array([it.label for it in its])
+    cos = [vec.ctx, vec.text, vec.head, vec.sent, vec.doc, vec.gov]
+    ctx, text, head, sent, doc, gov = (m[idx] @ m[idx].T for m in cos)
+    feats = [
+        _same([sieve[i] for i in idx]), _same([it.head for it in its]), ctx, text, head, sent, doc, gov,
+        cdist(texts, texts, scorer=ratio, workers=1) / 100.0,
+        cdist(texts, texts, scorer=token_set_ratio, workers=1) / 100.0,
+        _same([it.doc for it in its]),
+    ]
+    for a in range(3):
+        for b in range(a, 3):
+            pair = ((kind[:, None] == a) & (kind[None] == b)) | ((kind[:, None] == b) & (kind[None] == a))
+            feats.append(pair.astype(float))
+    labelled = labels != ""
+    feats += [
+        _same([it.plural for it in its]),
+        ((labels[:, None] != labels[None]) & labelled[:, None] & labelled[None]).astype(float),
+        _same([(ments[i].gov, ments[i].role) for i in idx]),
+        _same([ments[i].gov for i in idx]),
+    ]
+    return feats
+
+
+def pair_features(ments: Sequence[Mention], vec: Vectors, idx: Sequence[int], sieve: Sequence[int]) -> np.ndarray:
+    """Feature rows for the pairs (i < j) of ``idx``, in ``np.triu_indices`` order."""
+    ix = np.asarray(idx)
+    upper = np.triu_indices(len(ix), 1)
+    base = np.stack([m[upper] for m in _base_features(ments, vec, ix, sieve)], axis=1)
+    col = {name: k for k, name in enumerate(BASE)}
+    cont = base[:, [col[c] for c in CONTINUOUS]]
+    cross = 1.0 - base[:, col["same_doc"]][:, None]
+    extra = [
+        cont * base[:, [col["name_nominal"]]], cont * base[:, [col["nominal_nominal"]]], cont * cross,
+        (base[:, col["doc_cos"]] * base[:, col["ctx_cos"]])[:, None],
+    ]
+    return np.concatenate([base, *extra], axis=1)
+
+
+def average_link(init: Sequence[int], probs: np.ndarray, weights: np.ndarray, threshold: float) -> list[int]:
+    """Merge the clusters ``init`` while their weighted mean pair probability reaches ``threshold``.
+
+    ``probs`` is condensed (``np.triu_indices`` order over the items); the result gives one
+    cluster number per item (merged clusters share the number of one of their parts).
+    """
+    n = len(init)
+    if n < 2:
+        return list(init)
+    square = np.zeros((n, n))
+    square[np.triu_indices(n, 1)] = probs
+    square += square.T
+    ids = {lab: k for k, lab in enumerate(dict.fromkeys(init))}
+    member = np.zeros((n, len(ids)))
+    for i, lab in enumerate(init):
+        member[i, ids[lab]] = weights[i]
+    sums = member.T @ square @ member
+    size = member.sum(axis=0)
+    alive = np.ones(len(ids), dtype=bool)
+    target = np.arange(len(ids))
+    while alive.sum() > 1:
+        mean = sums / np.outer(size, size)
+        np.fill_diagonal(mean, -1.0)
+        mean[~alive, :] = -1.0
+        mean[:, ~alive] = -1.0
+        a, b = np.unravel_index(int(np.argmax(mean)), mean.shape)
+        if mean[a, b] < threshold:
+            break
+        sums[a] += sums[b]
+        sums[:, a] += sums[:, b]
+        size[a] += size[b]
+        alive[b] = False
+        target[target == b] = a
+    return [int(target[ids[lab]]) for lab in init]
+
+
+def merge(ments: Sequence[Mention], vec: Vectors, sieve: Sequence[int], model: PairModel | None = None) -> list[int]:
+    """Cluster numbers after merging the sieve's clusters block by block (``item.group``)."""
+    model = model or load_model()
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, m in enumerate(ments):
+        blocks[m.item.group].append(i)
+    out: list[Any] = [None] * len(ments)
+    for group, idx in blocks.items():
+        probs = model.probabilities(pair_features(ments, vec, idx, sieve)) if len(idx) > 1 else np.zeros(0)
+        weights = np.array([model.pronoun_weight if ments[i].item.kind == "pronoun" else 1.0 for i in idx])
+        for i, lab in zip(idx, average_link([sieve[i] for i in idx], probs, weights, model.threshold), strict=True):
+            out[i] = (group, lab)
+    numbers: dict[Any, int] = {}
+    return [numbers.setdefault(lab, len(numbers)) for lab in out]
+
+
+def contextual_vectors(embedder: Any, sentences: Sequence[Sequence[str]], spans: Sequence[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Mention vectors pooled from MiniLM token states of their sentence, and sentence vectors.
+
+    ``sentences`` are token lists; ``spans`` are (sentence index, first token, last token).
+    The tokens are joined with spaces and the word pieces inside the mention's characters
+    are mean-pooled, so "man" in "a man fell from Mount Cook" carries its context.
+    """
+    texts, offsets = [], []
+    for toks in sentences:
+        pos, offs = 0, []
+        for t in toks:
+            offs.append((pos, pos + len(t)))
+            pos += len(t) + 1
+        texts.append(" ".join(toks))
+        offsets.append(offs)
+    states = _token_states(embedder, texts)
+    sent = np.stack([_pool(h, m) for h, _, m in states])
+    out = np.zeros((len(spans), sent.shape[1]), dtype=np.float32)
+    for n, (s, first, last) in enumerate(spans):
+        hidden, pieces, mask = states[s]
+        lo, hi = offsets[s][first][0], offsets[s][last][1]
+        inside = np.array([bool(mask[w]) and b > a and a >= lo and b <= hi for w, (a, b) in enumerate(pieces)])
+        out[n] = _pool(hidden, inside.astype(float)) if inside.any() else sent[s]
+    return out, sent
+
+
+def _pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    vec = (hidden * mask[:, None]).sum(axis=0)
+    return vec / max(float(np.linalg.norm(vec)), 1e-9)
+
+
+def _token_states(embedder: Any, texts: Sequence[str], batch: int = 32) -> list[tuple[np.ndarray, list[tuple[int, int]], np.ndarray]]:
+    """Last-layer MiniLM states, word-piece character offsets and mask per text."""
+    out = []
+    for b in range(0, len(texts), batch):
+        encs = embedder.tokenizer.encode_batch(list(texts[b : b + batch]))
+        ids = np.array([e.ids for e in encs], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in embedder.inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = embedder.session.run(None, feeds)[0]
+        out += [(hidden[k], list(encs[k].offsets), mask[k].astype(float)) for k in range(len(encs))]
+    return out
