@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import pickle
 import random
@@ -53,7 +54,8 @@ def bcubed_f1(pred: list[Any], gold: list[Any]) -> float:
 def load_basil(shared: Path) -> tuple[list[Any], list[str]]:
     from counterpoint.ingest import make_article, parse_date
 
-    arts, gold = [], []
+    arts: list[Any] = []
+    gold: list[str] = []
     for f in sorted((shared / "datasets" / "basil" / "articles").glob("*/*.json")):
         d = json.loads(f.read_text(encoding="utf-8"))
         body = "\n".join(" ".join(p) for p in d["body-paragraphs"])
@@ -66,7 +68,9 @@ def load_basil(shared: Path) -> tuple[list[Any], list[str]]:
 def load_allsides(shared: Path) -> tuple[list[Any], list[int], list[dt.date]]:
     from counterpoint.ingest import make_article
 
-    arts, gold, story_dates = [], [], []
+    arts: list[Any] = []
+    gold: list[int] = []
+    story_dates: list[dt.date] = []
     path = shared / "datasets" / "allsides" / "headline_11_2021-10-19_crawled_all.jsonl"
     for line in path.read_text(encoding="utf-8").splitlines():
         d = json.loads(line)
@@ -86,7 +90,8 @@ def features(name: str, arts: list[Any]) -> list[Any]:
     from counterpoint.corpus.analyse import analyse
     from counterpoint.resources import default
 
-    key = CACHE / f"{name}-{len(arts)}-{hash(tuple(a.text[:50] for a in arts)) & 0xFFFFFFFF:x}.pkl"
+    digest = hashlib.sha256("\x00".join(a.text for a in arts).encode("utf-8")).hexdigest()[:16]
+    key = CACHE / f"{name}-{len(arts)}-{digest}.pkl"
     if key.exists():
         return pickle.loads(key.read_bytes())
     feats = analyse(arts, default())
@@ -95,7 +100,7 @@ def features(name: str, arts: list[Any]) -> list[Any]:
     return feats
 
 
-def incremental(arts: list[Any], feats: list[Any], seed: int = 7) -> list[int]:
+def incremental(arts: list[Any], feats: list[Any], seed: int = 7, consolidate: bool = True) -> list[int]:
     """Story ids from the corpus clusterer, articles arriving shuffled then by date."""
     from counterpoint.corpus.cluster import StoryIndex, terms
 
@@ -103,11 +108,12 @@ def incremental(arts: list[Any], feats: list[Any], seed: int = 7) -> list[int]:
     random.Random(seed).shuffle(order)
     order.sort(key=lambda i: arts[i].published or dt.date.min)
     index = StoryIndex()
-    pred = [0] * len(arts)
     for i in order:
         a, f = arts[i], feats[i]
-        pred[i] = index.place_and_add(i, f.vector, terms(a.text, a.title), a.published, a.outlet, f.minhash).story
-    return pred
+        index.place_and_add(i, f.vector, terms(a.text, a.title), a.published, a.outlet, f.minhash)
+    if consolidate:
+        index.consolidate()
+    return [index.story_of(i) for i in range(len(arts))]
 
 
 def baseline(feats: list[Any], gold: list[Any]) -> tuple[float, float]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pytest
@@ -169,6 +170,21 @@ def test_story_index_time_window_and_join() -> None:
     d = idx.place_and_add(4, _vec(1, 2, 3), t_ferry, d0 + dt.timedelta(days=30), "D", ())
     assert a.story == b.story
     assert len({a.story, c.story, d.story}) == 3
+
+
+def test_strict_join_then_consolidation_merges(tmp_path: Path, fake: FakeResources) -> None:
+    folder = _write(tmp_path / "in")
+    strict = ClusterParams(join_threshold=0.99, threshold=0.3)
+    idx = StoryIndex(strict)
+    for k, text in enumerate((FERRY, FERRY_B)):
+        vec = fake.embed([text])[0]
+        idx.place_and_add(k, vec, terms(text), None, f"O{k}", ())
+    assert len(idx.stories) == 2  # neither arrival clears the strict join threshold
+    assert idx.consolidate() == [(2, 1)] and idx.story_of(1) == idx.story_of(0) == 1
+    rep = ingest([str(folder)], tmp_path / "c.db", progress=False, params=strict)
+    stories = db.stories(db.connect(tmp_path / "c.db"))
+    assert len(stories) == rep.stories and sum(len(s["articles"]) for s in stories) == 4
+    assert any(s["outlets"] == ["Coastal Tribune", "Harbour Daily"] for s in stories)
 
 
 def test_story_id_errors(tmp_path: Path, fake: FakeResources) -> None:

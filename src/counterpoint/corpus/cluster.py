@@ -13,6 +13,11 @@ reports of one event; its wire copies are caught as near-duplicates instead). St
 shortlisted by embedding centroid first, so each arrival costs O(stories) vector work plus
 exact scoring against a few dozen stories: near-linear growth, not all-pairs.
 
+Two thresholds: an arrival joins a story only above the strict ``join_threshold`` (a wrong
+join cannot be undone later); at the end of each ingest :meth:`StoryIndex.consolidate`
+merges stories best-first down to ``threshold``, which is what batch average linkage would
+do, restricted to nearest-centroid neighbours. A merge retires the smaller story's id.
+
 Near-duplicates (MinHash Jaccard of word 5-grams >= :data:`DUP_JACCARD`, found through LSH
 buckets) join their original's story and are marked, so they never count as coverage.
 Parameters were tuned on dev splits of BASIL and AllSides (``scripts/eval_clustering.py``).
@@ -35,6 +40,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 DUP_JACCARD = 0.8
+TERMS_CHARS = 2500  # headline + lead, like the embedding: keeps scores comparable across lengths
 BANDS, ROWS = 16, 4  # 64 MinHash values: pairs at Jaccard 0.8 share a band with p ~ 0.999
 _TOKEN = re.compile(r"[^\W_]+", re.U)
 Sparse = tuple["np.ndarray", "np.ndarray"]  # (sorted term ids, weights)
@@ -44,7 +50,8 @@ Sparse = tuple["np.ndarray", "np.ndarray"]  # (sorted term ids, weights)
 class ClusterParams:
     """Knobs of the story clusterer (defaults tuned on dev splits, see module docstring)."""
 
-    threshold: float = 0.42
+    threshold: float = 0.42  # average linkage needed to merge two stories (consolidation)
+    join_threshold: float = 0.60  # a newcomer joins a story only above this; else it starts one
     lexical_weight: float = 1.0  # TF-IDF cosine weight relative to the embedding cosine
     window_days: int = 3
     date_penalty: float = 0.5
@@ -85,7 +92,7 @@ def terms(text: str, title: str | None = None) -> dict[int, float]:
     """Sublinear term frequencies of content-word uni- and bigrams, keyed by a stable hash."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    words = [w for w in _TOKEN.findall(f"{title or ''} {text}".lower()) if w not in STOP_WORDS and len(w) > 1]
+    words = [w for w in _TOKEN.findall(f"{title or ''} {text[:TERMS_CHARS]}".lower()) if w not in STOP_WORDS and len(w) > 1]
     counts = Counter(words)
     counts.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
     return {zlib.crc32(t.encode("utf-8")): 1.0 + math.log(n) for t, n in counts.items()}
@@ -180,7 +187,7 @@ class StoryIndex:
             score = self._story_score(vec, qx, member, self.stories[sid])
             if score > best_score:
                 best, best_score = sid, score
-        if best is not None and best_score >= self.params.threshold:
+        if best is not None and best_score >= self.params.join_threshold:
             return Placement(best, None, best_score)
         return Placement(max(self.stories, default=0) + 1, None, best_score)
 
@@ -189,16 +196,16 @@ class StoryIndex:
         return self._story_of[self._by_key[key]]
 
     # -- scoring --------------------------------------------------------------
-    def _shortlist(self, vec: np.ndarray) -> list[int]:
+    def _shortlist(self, vec: np.ndarray, size: int | None = None) -> list[int]:
         import numpy as np
 
         n = len(self._story_rows)
         if n == 0:
             return []
         sims = self._centroids[:n] @ vec
-        k = min(self.params.shortlist, n)
+        k = min(size or self.params.shortlist, n)
         top = np.argpartition(-sims, k - 1)[:k] if k < n else np.arange(n)
-        return [self._story_rows[i] for i in top]
+        return [self._story_rows[i] for i in top if self._story_rows[i] >= 0]
 
     def _story_score(self, vec: np.ndarray, qx: Sparse, member: Member, story: Story) -> float:
         p = self.params
@@ -237,6 +244,65 @@ class StoryIndex:
         weights = np.fromiter((w for _, w in kept), dtype=np.float64, count=len(kept))
         norm = float(np.linalg.norm(weights)) or 1.0
         return ids, weights / norm
+
+    # -- consolidation --------------------------------------------------------
+    def consolidate(self, shortlist: int = 10) -> list[tuple[int, int]]:
+        """Merge stories best-first while their average linkage reaches the threshold.
+
+        Returns (merged, into) pairs in the order applied. Arrivals join a story only above
+        the stricter ``join_threshold``, so early mistakes are rare; this pass then continues
+        the agglomeration from that state, most similar pair first (as batch average linkage
+        would), looking only at each story's nearest centroids so the cost stays near-linear.
+        """
+        import heapq
+
+        version = dict.fromkeys(self.stories, 0)
+        heap: list[tuple[float, int, int, int, int]] = []
+
+        def push(sid: int) -> None:
+            story = self.stories[sid]
+            for other in self._shortlist(self._centroids[self._row_of[sid]], shortlist):
+                if other != sid and other in self.stories:
+                    score = self._linkage(story, self.stories[other])
+                    if score >= self.params.threshold:
+                        heapq.heappush(heap, (-score, sid, other, version[sid], version[other]))
+
+        for sid in sorted(self.stories):
+            push(sid)
+        merges: list[tuple[int, int]] = []
+        while heap:
+            _, a, b, va, vb = heapq.heappop(heap)
+            if a not in self.stories or b not in self.stories or version[a] != va or version[b] != vb:
+                continue  # stale: one side has changed since this pair was scored
+            keep, drop = sorted((a, b), key=lambda k: (-len(self.stories[k].members), k))
+            self._merge(keep, drop)
+            merges.append((drop, keep))
+            version[keep] += 1
+            push(keep)
+        return merges
+
+    def _linkage(self, a: Story, b: Story) -> float:
+        total = 0.0
+        for pos in a.members:
+            m = self.members[pos]
+            total += self._story_score(self._vectors[pos], self._member_tfidf(pos), m, b)
+        return total / len(a.members)
+
+    def _merge(self, keep: int, drop: int) -> None:
+        import numpy as np
+
+        k, d = self.stories[keep], self.stories.pop(drop)
+        for pos in d.members:
+            self._story_of[pos] = keep
+        k.members.extend(d.members)
+        assert k.total is not None and d.total is not None
+        k.total = k.total + d.total
+        self._centroids[self._row_of[keep]] = k.total / max(float(np.linalg.norm(k.total)), 1e-9)
+        row = self._row_of.pop(drop)
+        self._centroids[row] = 0.0
+        self._story_rows[row] = -1
+        dates = [x for x in (k.first, k.last, d.first, d.last) if x is not None]
+        k.first, k.last = (min(dates), max(dates)) if dates else (None, None)
 
     # -- bookkeeping ----------------------------------------------------------
     def _attach(self, sid: int, pos: int, vec: np.ndarray) -> None:

@@ -167,6 +167,22 @@ def _bump_story(c: sa.Connection, story: int, article: Article, independent: boo
     ))
 
 
+def merge_stories(eng: sa.Engine, merges: list[tuple[int, int]]) -> None:
+    """Apply (merged, into) story merges from consolidation, in order, in one transaction."""
+    with eng.begin() as c:
+        for drop, keep in merges:
+            a = c.execute(sa.select(STORIES).where(STORIES.c.id == keep)).mappings().one()
+            b = c.execute(sa.select(STORIES).where(STORIES.c.id == drop)).mappings().one()
+            c.execute(sa.update(ARTICLES).where(ARTICLES.c.story_id == drop).values(story_id=keep))
+            firsts = [x for x in (a["first_date"], b["first_date"]) if x]
+            lasts = [x for x in (a["last_date"], b["last_date"]) if x]
+            c.execute(sa.update(STORIES).where(STORIES.c.id == keep).values(
+                first_date=min(firsts, default=None), last_date=max(lasts, default=None),
+                articles=a["articles"] + b["articles"], independent=a["independent"] + b["independent"],
+            ))
+            c.execute(sa.delete(STORIES).where(STORIES.c.id == drop))
+
+
 def record_skip(eng: sa.Engine, source: str, reason: str) -> None:
     with eng.begin() as c:
         c.execute(sa.insert(SKIPS).values(source=source, reason=reason, at=dt.datetime.now()))

@@ -115,7 +115,7 @@ def ingest(
     eng = db.connect(database)
     known = db.known_hashes(eng)
     index = load_index(eng, params)
-    stories_before = len(index.stories)
+    stories_before = set(index.stories)
     items = list(expand(inputs, follow_links))
     counts = {"new": 0, "known": 0, "dup": 0, "skip": 0}
     bar = tqdm(total=len(items), unit="art", desc="ingest", file=sys.stderr, disable=not progress, dynamic_ncols=True)
@@ -127,12 +127,14 @@ def ingest(
                 _store(eng, index, r, counts)
             bar.update(len(results))
             bar.set_postfix(new=counts["new"], dup=counts["dup"], known=counts["known"], skip=counts["skip"])
+        # Also after an interrupted run, so its stories get consolidated on the next one.
+        db.merge_stories(eng, index.consolidate())
     finally:
         bar.close()
         eng.dispose()
     return IngestReport(
         counts["new"], counts["known"], counts["dup"], counts["skip"], len(index.stories),
-        len(index.stories) - stories_before, time.perf_counter() - start,
+        len(set(index.stories) - stories_before), time.perf_counter() - start,
     )
 
 

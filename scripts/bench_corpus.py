@@ -1,0 +1,147 @@
+"""Corpus bench: ingest + story clustering throughput and growth, against all-pairs clustering.
+
+Real articles from every dataset with article bodies (BASIL, AllSides, FNC-1 bodies,
+PolNeAR; about 2,850 in all) are written as one JSONL file and ingested in-process with
+``counterpoint.corpus.run.ingest`` into a fresh SQLite file, at growing corpus sizes. Each
+size runs in a fresh process (models loaded before the clock starts, no warm embedding
+cache), and reports articles/s for the whole ingest (load, NER + sentences, embedding,
+MinHash, clustering, one transaction per article) and the process's peak RSS.
+
+Clustering cost alone is compared with the named baseline, all-pairs cosine clustering
+(n x n similarity matrix + average linkage, scipy), on the same vectors: how each grows from
+300 to the full corpus. Target from issue 10: >= 20 articles/s in-process on 2 cores.
+
+``make bench`` calls :func:`bench`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import multiprocessing as mp
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = (300, 1000, 3000)
+
+
+def corpus_records(shared: Path) -> list[dict[str, Any]]:
+    """Articles of all datasets as JSONL records, interleaved so every prefix mixes sources."""
+    ds = shared / "datasets"
+    groups: list[list[dict[str, Any]]] = [[], [], [], []]
+    for f in sorted((ds / "basil" / "articles").glob("*/*.json")):
+        d = json.loads(f.read_text(encoding="utf-8"))
+        groups[0].append({"text": "\n".join(" ".join(p) for p in d["body-paragraphs"]), "title": d["title"],
+                          "outlet": d["source"], "published": d["date"]})
+    for line in (ds / "allsides" / "headline_11_2021-10-19_crawled_all.jsonl").read_text(encoding="utf-8").splitlines():
+        for n in (json.loads(line).get("news") or {}).values():
+            if n.get("newBody"):
+                groups[1].append({"text": "\n".join(n["newBody"]), "title": n.get("newsTitle"), "outlet": n.get("newsSource")})
+    with (ds / "fnc1" / "competition_test_bodies.csv").open(encoding="utf-8") as fh:
+        groups[2] = [{"text": r["articleBody"]} for r in csv.DictReader(fh) if r["articleBody"].strip()]
+    for f in sorted((ds / "polnear").glob("*/text/*.txt")):
+        groups[3].append({"text": f.read_text(encoding="utf-8"), "outlet": f.name.split("_")[0]})
+    out: list[dict[str, Any]] = []
+    for i in range(max(len(g) for g in groups)):
+        out.extend(g[i] for g in groups if i < len(g))
+    for i, r in enumerate(out):
+        r["id"] = f"bench-{i}"
+    return out
+
+
+def _run_size(path: str, n: int, queue: Any) -> None:
+    """Child process: ingest the first n records, then time clustering alone and the baseline."""
+    from counterpoint.corpus import db
+    from counterpoint.corpus.run import ingest
+    from counterpoint.resources import default
+
+    r = default()
+    r.embed(["warm up"])
+    r.parse(["Warm up."])
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in.jsonl"
+        with open(path, encoding="utf-8") as fh:
+            src.write_text("".join(next(fh) for _ in range(n)), encoding="utf-8")
+        rep = ingest([str(src)], Path(tmp) / "c.db", progress=False)
+        stored = list(db.stored_articles(db.connect(Path(tmp) / "c.db")))
+    ours = _time_incremental(stored)
+    base = _time_all_pairs(stored)
+    queue.put({"n": n, "new": rep.new, "stories": rep.stories, "ingest_s": rep.seconds,
+               "cluster_s": ours, "baseline_s": base,
+               "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+
+
+def _time_incremental(stored: list[Any]) -> float:
+    from counterpoint.corpus.cluster import StoryIndex
+
+    t = time.perf_counter()
+    idx = StoryIndex()
+    for s in stored:
+        a = s.article
+        idx.place_and_add(s.key, s.features.vector, s.terms, a.published, a.outlet, s.features.minhash)
+    return time.perf_counter() - t
+
+
+def _time_all_pairs(stored: list[Any]) -> float:
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    t = time.perf_counter()
+    v = np.asarray([s.features.vector for s in stored], dtype=np.float32)
+    dist = np.clip(1.0 - v @ v.T, 0.0, None)
+    np.fill_diagonal(dist, 0.0)
+    fcluster(linkage(squareform((dist + dist.T) / 2, checks=False), "average"), 0.375, "distance")
+    return time.perf_counter() - t
+
+
+def bench(shared: Path, sizes: tuple[int, ...] = SIZES) -> dict[str, float]:
+    """Figures per corpus size: ingest articles/s, clustering seconds vs all-pairs, peak RSS (MB)."""
+    records = corpus_records(shared)
+    out: dict[str, float] = {"corpus_articles": float(len(records))}
+    ctx = mp.get_context("spawn")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "all.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        for size in sizes:
+            n = min(size, len(records))
+            q = ctx.Queue()
+            p = ctx.Process(target=_run_size, args=(str(path), n, q))
+            p.start()
+            res = q.get()
+            p.join()
+            out[f"n{n}_ingest_articles_per_s"] = res["new"] / res["ingest_s"]
+            out[f"n{n}_stories"] = float(res["stories"])
+            out[f"n{n}_cluster_s"] = res["cluster_s"]
+            out[f"n{n}_all_pairs_cluster_s"] = res["baseline_s"]
+            out[f"n{n}_peak_rss_mb"] = res["peak_rss_mb"]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    args = ap.parse_args(argv)
+    if not (args.shared / "datasets").exists():
+        print(f"no datasets under {args.shared}", file=sys.stderr)
+        return 2
+    r = bench(args.shared, tuple(int(x) for x in args.sizes.split(",")))
+    print(f"Corpus bench: {int(r['corpus_articles'])} real articles (BASIL, AllSides, FNC-1, PolNeAR), "
+          "in-process, SQLite; target >= 20 articles/s on 2 cores")
+    print(f"  {'n':>5} {'ingest art/s':>13} {'stories':>8} {'cluster s':>10} {'all-pairs s':>12} {'peak RSS MB':>12}")
+    for key in sorted(k for k in r if k.endswith("_ingest_articles_per_s")):
+        n = key.split("_")[0]
+        print(f"  {n[1:]:>5} {r[key]:>13.1f} {int(r[n + '_stories']):>8} {r[n + '_cluster_s']:>10.2f} "
+              f"{r[n + '_all_pairs_cluster_s']:>12.2f} {r[n + '_peak_rss_mb']:>12.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
