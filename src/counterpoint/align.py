@@ -181,7 +181,7 @@ def decide(model: Model, x: list[float], m: EventMatch, a: Info, b: Info,
         return "shared", max(s, model.related)
     if s < model.related:
         return None, s
-    if model.prob(x) >= model.same_fact_threshold and not (m.agent_clash or m.date_clash):
+    if model.prob(x) >= model.same_fact_threshold and not m.date_clash:
         return "shared", s
     if specific(a, b, m, common) or s >= RELATED_BARE:
         return "related", s
