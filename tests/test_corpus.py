@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -255,3 +257,51 @@ def test_ray_engine_matches_local(tmp_path: Path) -> None:
         return {frozenset(a["source"] for a in s["articles"]) for s in db.stories(db.connect(path))}
 
     assert grouping(tmp_path / "ray.db") == grouping(tmp_path / "local.db")
+
+
+_KILLABLE = """
+import sys, time
+from counterpoint import resources
+from counterpoint.corpus import db, run
+from tests.test_corpus import FakeResources
+resources._DEFAULT = FakeResources()
+real = db.insert_article
+def slow(*a, **k):
+    time.sleep(0.15)  # leaves time to be killed between commits
+    return real(*a, **k)
+db.insert_article = slow
+run.ingest([sys.argv[1]], sys.argv[2], progress=False)
+"""
+
+
+def test_sigkill_loses_nothing_committed_and_resumes(tmp_path: Path, fake: FakeResources) -> None:
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import time
+
+    words = "harbour ferry council budget strike library road school union port".split()
+    rows = [{"text": " ".join(words[(i + k) % 10] + str(i) for k in range(40)), "outlet": f"O{i}"} for i in range(40)]
+    src = tmp_path / "many.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    dbfile = tmp_path / "k.db"
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{root / 'src'}"}
+    proc = subprocess.Popen([sys.executable, "-c", _KILLABLE, str(src), str(dbfile)], env=env)
+    try:
+        deadline, committed = time.monotonic() + 60, 0
+        while time.monotonic() < deadline and committed < 3 and proc.poll() is None:
+            time.sleep(0.1)
+            if dbfile.exists():
+                with contextlib.suppress(sqlite3.OperationalError):
+                    committed = sqlite3.connect(dbfile).execute("SELECT count(*) FROM corpus_articles").fetchone()[0]
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    assert 3 <= committed < len(rows)
+    survivors = sqlite3.connect(dbfile).execute("SELECT count(*) FROM corpus_articles").fetchone()[0]
+    assert survivors >= committed
+    rep = ingest([str(src)], dbfile, progress=False)
+    assert (rep.known, rep.new) == (survivors, len(rows) - survivors)
+    assert len(db.known_hashes(db.connect(dbfile))) == len(rows)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from ..resources import Resources
 
-NER_CHARS = 2000  # about the first 300 words: the lead names the story's actors
+NER_CHARS = 1200  # about the first 200 words: the lead names the story's actors
 EMBED_CHARS = 700  # MiniLM sees at most 128 word pieces anyway
 NUM_PERM = 64
 SHINGLE = 5  # word 5-grams: wire copies share most of them, rewrites few
