@@ -143,6 +143,8 @@ def score_matrix(
         why = reasons(x.info, y.info, c, relation, common, agents=_agent_names(m, x.info, y.info))
         if m.date_clash:
             why += "; dated differently"
+        elif relation == "related" and m.agent_clash:
+            why += "; different actors"
         links.append(Link(int(i), int(j), sim / 5.0, relation, why))
     return links
 

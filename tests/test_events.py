@@ -1,0 +1,116 @@
+"""Events: agents, actions and dates of a claim, and when two claims report one event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+
+from counterpoint.align import decide
+from counterpoint.events import Event, date_clash, event_of, match
+from counterpoint.model import Analysis
+from counterpoint.similarity import FEATURES, Info, Linear, Model
+
+D = dt.date
+
+
+def _model(sim: float, prob: float = 0.0) -> Model:
+    """A model whose STS similarity is ``sim`` and paraphrase score ``prob`` for any pair."""
+    n = len(FEATURES)
+    flat = (0.0,) * n, (1.0,) * n, (0.0,) * n
+    logit = 30.0 if prob >= 0.5 else -30.0
+    return Model(Linear(*flat, logit), Linear(*flat, sim), 0.5, 3.0, 2.0)
+
+
+def _info(ents: dict[str, str] | None = None) -> Info:
+    return Info("x", frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), ents or {}, {}, False, 1)
+
+
+MACRON_FEB = Event(agents=frozenset({"E13"}), speakers=frozenset({"E13"}), actions=frozenset({"send"}),
+                   months=frozenset({"february"}))
+MACRON_MAY = Event(agents=frozenset({"E13"}), speakers=frozenset({"E13"}), actions=frozenset({"send", "stand"}),
+                   months=frozenset({"may"}))
+MINISTRY = Event(agents=frozenset({"E21"}), speakers=frozenset({"E21"}), actions=frozenset({"convene"}),
+                 months=frozenset({"february"}))
+
+
+def test_dates_clash_only_when_both_sides_date_the_event() -> None:
+    assert date_clash(Event(when=((D(2025, 3, 10), D(2025, 3, 10)),)), Event(when=((D(2025, 3, 11), D(2025, 3, 11)),)))
+    assert not date_clash(Event(when=((D(2025, 3, 10), D(2025, 3, 10)),)), Event(when=((D(2025, 3, 10), D(2025, 3, 16)),)))
+    assert date_clash(MACRON_FEB, MACRON_MAY)  # February vs May, years unresolved
+    assert not date_clash(MACRON_FEB, Event())  # an undated claim never blocks
+
+
+def test_same_agent_and_action_is_one_event_unless_dated_apart() -> None:
+    same = match(MACRON_FEB, Event(agents=frozenset({"E13", "E8"}), actions=frozenset({"send", "spark"})))
+    assert same.same_event and same.actions == ("send",)
+    assert not match(MACRON_FEB, MACRON_MAY).same_event  # Macron said it again, in May
+    other = match(MACRON_FEB, MINISTRY)  # same participants, another agent's act
+    assert not other.same_event and other.agent_clash
+
+
+def test_backdrop_and_nationality_adjectives_are_no_agents() -> None:
+    a = Event(agents=frozenset({"E1", "E3"}), actions=frozenset({"train"}), weak=frozenset({"E3"}))
+    b = Event(agents=frozenset({"E1", "E3"}), actions=frozenset({"train"}), weak=frozenset({"E3"}))
+    assert not match(a, b, frozenset({"E1"})).same_event
+    assert match(a, b).same_event
+
+
+def test_unnamed_agent_matches_named_head_and_nominalised_action() -> None:
+    workers = Event(nominal_agents=frozenset({"worker"}), actions=frozenset({"walkout", "halt"}))
+    joined = Event(nominal_agents=frozenset({"worker"}), actions=frozenset({"join"}), nouns=frozenset({"walkout"}))
+    m = match(workers, joined)
+    assert m.nominal_agent and m.actions == ("walkout",) and m.same_event
+    authority = Event(agents=frozenset({"E1"}), agent_heads=frozenset({"authority"}))
+    assert match(Event(nominal_agents=frozenset({"authority"})), authority).nominal_agent
+
+
+def test_two_direct_quotes_of_one_speaker_are_two_statements() -> None:
+    a = Event(agents=frozenset({"E2"}), speakers=frozenset({"E2"}), direct=True)
+    b = Event(agents=frozenset({"E2"}), speakers=frozenset({"E2"}))
+    assert not match(a, b).same_speaker
+    assert match(b, b).same_speaker and match(b, b).same_event
+
+
+def test_decide_needs_the_same_event_below_the_shared_cut() -> None:
+    x = [0.0] * len(FEATURES)
+    ents = _info({"E13": "Emmanuel Macron", "E21": "France's Defense Ministry"})
+    assert decide(_model(1.5), x, match(MACRON_FEB, MACRON_FEB), ents, ents)[0] == "shared"
+    assert decide(_model(1.5), x, match(MACRON_FEB, MINISTRY), ents, ents)[0] is None
+    assert decide(_model(2.2), x, match(MACRON_FEB, MACRON_MAY), ents, ents)[0] == "related"
+    # an MSRP paraphrase is shared, unless its dates cannot meet
+    assert decide(_model(2.2, prob=0.9), x, match(MACRON_FEB, MINISTRY), ents, ents)[0] == "shared"
+    assert decide(_model(2.2, prob=0.9), x, match(MACRON_FEB, MACRON_MAY), ents, ents)[0] == "related"
+    # sharing only the backdrop needs more than "shares some details"
+    bare = _info({"E1": "Ukraine"})
+    none = match(Event(), Event())
+    assert decide(_model(2.2), x, none, bare, bare, frozenset({"E1"}))[0] is None
+    assert decide(_model(2.2), x, none, bare, bare)[0] == "related"
+    assert decide(_model(2.6), x, none, bare, bare, frozenset({"E1"}))[0] == "related"
+    assert decide(_model(3.2), x, match(MACRON_FEB, MACRON_MAY), ents, ents)[0] == "shared"
+
+
+@pytest.mark.slow
+def test_event_of_reads_agents_speakers_and_the_event_date(resources) -> None:
+    text = ("Syrsky, who was made Ukraine's top general in February, said on Monday that he had signed "
+            "the papers. France is planning to send instructors to Ukraine, Commander Oleksandr Syrskyi said.")
+    doc = resources.nlp(text)
+    rows = [(0, 6, "E2", "PERSON"), (text.index("Oleksandr"), text.index(" said."), "E2", "PERSON"),
+            (text.index("France"), text.index("France") + 6, "E16", "GPE")]
+    cut = text.index("France")
+    first = event_of(doc, 0, cut - 1, rows, [])
+    assert first.agents == {"E2"} and first.speakers == {"E2"} and "sign" in first.actions
+    second = event_of(doc, cut, len(text), rows, [])
+    assert "E2" in second.speakers  # the name before a subjectless "said" is its speaker
+    assert {"E2", "E16"} <= second.agents
+
+
+@pytest.mark.slow
+def test_demo_walkout_counts_are_one_event_in_conflict(analyse: Callable[..., Analysis], demo_articles) -> None:
+    an = analyse(demo_articles, upto="conflicts")
+    pairs = {(an.text_of(al.a)[:20], an.text_of(al.b)[:20]): al for al in an.alignments}
+    walkout = [al for (x, y), al in pairs.items() if {x[:5], y[:5]} == {"About", "Rough"}]
+    assert walkout and walkout[0].relation == "conflict" and walkout[0].dimension == "number"
+    vass = [al for al in an.alignments if "resume on Friday" in an.text_of(al.a) + an.text_of(al.b)]
+    assert vass and vass[0].relation == "shared" and "same agent (Henrik Vass)" in vass[0].why
