@@ -9,6 +9,10 @@ the cosine with lexical overlap and agreement of numbers, resolved entities, dat
 negation (:mod:`counterpoint.similarity`). Its weights and both thresholds were fitted on
 MSRP train/val and STS headlines 2013 (``scripts/eval_msrp.py --fit``), never on an article
 pair; ``data/align_model.json`` records where each number came from.
+
+Below the STS "shared" cut, a pair is the same fact only when it reports the same event
+(:mod:`counterpoint.events`): the same agent doing the same thing or making the statement,
+at times that can meet. The same participants with another agent or action are related.
 """
 
 from __future__ import annotations
@@ -94,10 +98,11 @@ def build_items(analysis: Analysis, article_id: str) -> list[Item]:
     times = time_index(analysis).get(article_id, [])
     subjects = analysis.extras.get("claims", {}).get("subjects", {})
     rows, times_all = mention_rows(analysis, article_id), time_rows(analysis, article_id)
+    article_text = analysis.article(article_id).text
     paragraph = {s.index: s.paragraph for s in analysis.sentences.get(article_id, ())}
     items = []
     for c in analysis.claims.get(article_id, ()):
-        text = embed_text(analysis.article(article_id).text, Unit(c.span.start, c.span.end, subjects.get(c.id, "")))
+        text = embed_text(article_text, Unit(c.span.start, c.span.end, subjects.get(c.id, "")))
         tokens = doc.char_span(c.span.start, c.span.end, alignment_mode="expand") if doc is not None else None
         info = info_from_tokens(
             text,
@@ -105,7 +110,7 @@ def build_items(analysis: Analysis, article_id: str) -> list[Item]:
             entities=_inside(ents, c.span.start, c.span.end) if ents else None,
             dates=_inside(times, c.span.start, c.span.end) if times else None,
         )
-        event = event_of(doc, c.span.start, c.span.end, rows, times_all)
+        event = event_of(doc, c.span.start, c.span.end, rows, times_all, article_text)
         items.append(Item(c, info, paragraph.get(c.sentence, 0), event))
     return items
 

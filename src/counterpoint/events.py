@@ -254,8 +254,11 @@ def _dates(doc: Any, tokens: Sequence[Any], preds: list[Any], times: Sequence[Ti
 
 
 def event_of(doc: Any, start: int, end: int, rows: Sequence[tuple[int, int, str, str]],
-             times: Sequence[TimeExpression]) -> Event:
-    """The event a claim (characters ``start:end`` of the parsed article) reports."""
+             times: Sequence[TimeExpression], text: str | None = None) -> Event:
+    """The event a claim (characters ``start:end`` of the parsed article) reports.
+
+    ``text`` is the article's text (``doc.text`` rebuilds it on every call: pass it once).
+    """
     span = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
     if span is None:
         return Event()
@@ -278,7 +281,7 @@ def event_of(doc: Any, start: int, end: int, rows: Sequence[tuple[int, int, str,
         when=tuple(when),
         months=frozenset(months),
         weak=frozenset(k for k, v in labels.items() if v == {"NORP"}),
-        direct=_direct(doc.text, preds, start, end),
+        direct=_direct(doc.text if text is None else text, preds, start, end),
     )
 
 
