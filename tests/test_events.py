@@ -27,12 +27,17 @@ def _info(ents: dict[str, str] | None = None) -> Info:
     return Info("x", frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), ents or {}, {}, False, 1)
 
 
-MACRON_FEB = Event(agents=frozenset({"E13"}), speakers=frozenset({"E13"}), actions=frozenset({"send"}),
-                   months=frozenset({"february"}))
-MACRON_MAY = Event(agents=frozenset({"E13"}), speakers=frozenset({"E13"}), actions=frozenset({"send", "stand"}),
-                   months=frozenset({"may"}))
-MINISTRY = Event(agents=frozenset({"E21"}), speakers=frozenset({"E21"}), actions=frozenset({"convene"}),
-                 months=frozenset({"february"}))
+def ev(agents: set[str], acts: set[str], nouns: frozenset[str] = frozenset(), **kw: object) -> Event:
+    """An event whose agents (ids, or ``~lemma`` when unnamed) do every action in their clause."""
+    named = frozenset(a for a in agents if not a.startswith("~"))
+    return Event(agents=named, nominal_agents=frozenset(a[1:] for a in agents if a.startswith("~")),
+                 actions=frozenset(acts), nouns=nouns, does=frozenset((a, v) for a in agents for v in acts),
+                 names=frozenset((a, n) for a in agents for n in nouns), **kw)  # type: ignore[arg-type]
+
+
+MACRON_FEB = ev({"E13"}, {"send"}, speakers=frozenset({"E13"}), months=frozenset({"february"}))
+MACRON_MAY = ev({"E13"}, {"send", "stand"}, speakers=frozenset({"E13"}), months=frozenset({"may"}))
+MINISTRY = ev({"E21"}, {"convene"}, speakers=frozenset({"E21"}), months=frozenset({"february"}))
 
 
 def test_dates_clash_only_when_both_sides_date_the_event() -> None:
@@ -43,25 +48,32 @@ def test_dates_clash_only_when_both_sides_date_the_event() -> None:
 
 
 def test_same_agent_and_action_is_one_event_unless_dated_apart() -> None:
-    same = match(MACRON_FEB, Event(agents=frozenset({"E13", "E8"}), actions=frozenset({"send", "spark"})))
-    assert same.same_event and same.actions == ("send",)
+    same = match(MACRON_FEB, ev({"E13", "E8"}, {"send", "spark"}))
+    assert same.same_event and same.bound == ("send",)
+    # the same agent and the same action, but the action is another agent's (NATO sends)
+    argued = Event(agents=frozenset({"E13", "E8"}), actions=frozenset({"argue", "send"}),
+                   does=frozenset({("E13", "argue"), ("E8", "send")}))
+    apart = match(argued, ev({"E13"}, {"send"}))
+    assert apart.agents == {"E13"} and apart.actions == ("send",)
+    assert not apart.bound and not apart.same_event
     assert not match(MACRON_FEB, MACRON_MAY).same_event  # Macron said it again, in May
     other = match(MACRON_FEB, MINISTRY)  # same participants, another agent's act
     assert not other.same_event and other.agent_clash
 
 
 def test_backdrop_and_nationality_adjectives_are_no_agents() -> None:
-    a = Event(agents=frozenset({"E1", "E3"}), actions=frozenset({"train"}), weak=frozenset({"E3"}))
-    b = Event(agents=frozenset({"E1", "E3"}), actions=frozenset({"train"}), weak=frozenset({"E3"}))
+    a = ev({"E1", "E3"}, {"train"}, weak=frozenset({"E3"}))
+    b = ev({"E1", "E3"}, {"train"}, weak=frozenset({"E3"}))
     assert not match(a, b, frozenset({"E1"})).same_event
     assert match(a, b).same_event
 
 
 def test_unnamed_agent_matches_named_head_and_nominalised_action() -> None:
-    workers = Event(nominal_agents=frozenset({"worker"}), actions=frozenset({"walkout", "halt"}))
-    joined = Event(nominal_agents=frozenset({"worker"}), actions=frozenset({"join"}), nouns=frozenset({"walkout"}))
+    workers = ev({"~worker"}, {"walkout", "halt"})
+    joined = ev({"~worker"}, {"join"}, nouns=frozenset({"walkout"}))
     m = match(workers, joined)
-    assert m.nominal_agent and m.actions == ("walkout",) and m.same_event
+    assert m.nominal_agent and m.bound == ("walkout",) and m.same_event
+    assert not match(workers, ev({"~owner"}, {"join"}, nouns=frozenset({"walkout"}))).same_event
     authority = Event(agents=frozenset({"E1"}), agent_heads=frozenset({"authority"}))
     assert match(Event(nominal_agents=frozenset({"authority"})), authority).nominal_agent
 

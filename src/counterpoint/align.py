@@ -184,7 +184,7 @@ def decide(model: Model, x: list[float], m: EventMatch, a: Info, b: Info,
     if s >= SAME_TOPIC and m.same_event:
         return "shared", max(s, model.related)
     same_day = bool(set(a.dates) & set(b.dates))
-    if (m.agents or m.nominal_agent) and m.actions and same_day and not m.date_clash:
+    if m.bound and same_day and not m.date_clash:
         return "shared", max(s, model.related)
     if s < model.related:
         return None, s

@@ -47,7 +47,9 @@ class Event:
 
     agents: frozenset[str] = frozenset()  # resolved entity ids
     nominal_agents: frozenset[str] = frozenset()  # head lemma of an unnamed subject ("worker")
-    agent_heads: frozenset[str] = frozenset()  # last word of each named agent's mention, lower case
+    agent_heads: frozenset[str] = frozenset()  # head word of each named agent, lower case
+    does: frozenset[tuple[str, str]] = frozenset()  # (agent key, action) in the agent's clause
+    names: frozenset[tuple[str, str]] = frozenset()  # (agent key, noun) in the agent's clause
     speakers: frozenset[str] = frozenset()  # agents of a reporting verb / "according to X"
     actions: frozenset[str] = frozenset()  # content verb lemmas (particle joined)
     nouns: frozenset[str] = frozenset()  # noun lemmas: where the other side nominalises
@@ -65,15 +67,15 @@ class EventMatch:
     agent_clash: bool  # both name agents, none in common
     nominal_agent: bool  # the same unnamed agent ("workers" / "workers")
     actions: tuple[str, ...]  # the same action, as verb or nominalisation
+    bound: tuple[str, ...]  # the same action in the clause of an agent both share
     same_speaker: bool  # the same named speaker making a statement
     date_clash: bool  # both date the event, on days (or months) that do not meet
 
     @property
     def same_event(self) -> bool:
-        """Same named agent doing the same thing or making a statement, or the same unnamed
-        agent doing the same thing; no disagreement on when."""
-        named = bool(self.agents) and bool(self.actions or self.same_speaker)
-        return (named or (self.nominal_agent and bool(self.actions))) and not self.date_clash
+        """The same agent (named, or unnamed with the same head) doing the same thing, or the
+        same named speaker's statement; no disagreement on when."""
+        return bool(self.bound or self.same_speaker) and not self.date_clash
 
 
 def mention_rows(analysis: Analysis, article_id: str) -> list[tuple[int, int, str, str]]:
@@ -153,28 +155,57 @@ def _subject(pred: Any, rows: Sequence[tuple[int, int, str, str]]) -> Any | None
     return None
 
 
-def _agents(preds: Iterable[Any], rows: Sequence[tuple[int, int, str, str]]
-            ) -> tuple[set[str], set[str], set[str], set[str]]:
-    """(named agents, unnamed agent lemmas, speakers, head lemmas of named agents) of a
-    claim's predicates."""
-    agents: set[str] = set()
+@dataclass(frozen=True)
+class _Agents:
+    """What :func:`_agents` finds among a claim's predicates."""
+
+    named: frozenset[str]
+    nominal: frozenset[str]
+    speakers: frozenset[str]
+    heads: frozenset[str]
+    does: frozenset[tuple[str, str]]  # (agent key, verb lemma) within the agent's clause
+    names: frozenset[tuple[str, str]]  # (agent key, noun lemma) within the agent's clause
+
+
+def _agents(preds: Iterable[Any], rows: Sequence[tuple[int, int, str, str]], inside: set[int]) -> _Agents:
+    """Agents of a claim's predicates, and which actions lie in each agent's clause.
+
+    An agent key is an entity id, or ``~lemma`` for an unnamed agent and for the head word
+    of a named one (so "the port authority" meets "Valmera's port authority").
+    """
+    named: set[str] = set()
     nominal: set[str] = set()
     speakers: set[str] = set()
-    named_heads: set[str] = set()
+    heads_seen: set[str] = set()
+    does: set[tuple[str, str]] = set()
+    names: set[tuple[str, str]] = set()
+    reporting = {p.lemma_.lower() for p in preds if _reports(p)}
     for p in preds:
         subj = _subject(p, rows)
         heads = [subj] if subj is not None else []
         heads += [o for c in p.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
+        scope = [t for t in p.subtree if t.i in inside]
+        verbs = _actions(scope) - reporting
+        nouns = {t.lemma_.lower() for t in scope if t.pos_ == "NOUN"}
         for h in heads:
             ents = _np_entities(h, rows)
-            agents |= ents
+            named |= ents
             if ents:
-                named_heads.add(h.lemma_.lower())
+                heads_seen.add(h.lemma_.lower())
             elif h.pos_ == "NOUN":
                 nominal.add(h.lemma_.lower())
-            if ents and (p.lemma_ in REPORTING or any(c.dep_ == "ccomp" for c in p.children)):
+            if ents and _reports(p):
                 speakers |= ents
-    return agents, nominal, speakers, named_heads
+            keys = ents | ({"~" + h.lemma_.lower()} if h.pos_ in ("NOUN", "PROPN") else set())
+            does |= {(k, v) for k in keys for v in verbs}
+            names |= {(k, n) for k in keys for n in nouns}
+    return _Agents(frozenset(named), frozenset(nominal), frozenset(speakers), frozenset(heads_seen),
+                   frozenset(does), frozenset(names))
+
+
+def _reports(pred: Any) -> bool:
+    """Whether a predicate reports a statement (it takes a clause, or is "say"/"tell")."""
+    return pred.lemma_ in REPORTING or any(c.dep_ == "ccomp" for c in pred.children)
 
 
 def _according_to(tokens: Sequence[Any], rows: Sequence[tuple[int, int, str, str]]) -> set[str]:
@@ -264,19 +295,23 @@ def event_of(doc: Any, start: int, end: int, rows: Sequence[tuple[int, int, str,
         return Event()
     tokens = list(span)
     preds = predicates(tokens)
-    agents, nominal, speakers, heads = _agents(preds, rows)
-    speakers |= _according_to(tokens, rows)
+    found = _agents(preds, rows, {t.i for t in tokens})
+    speakers = found.speakers | _according_to(tokens, rows)
     when, months = _dates(doc, tokens, preds, times, start, end)
     labels: dict[str, set[str]] = {}
     for s, e, eid, label in rows:
         if start <= s and e <= end:
             labels.setdefault(eid, set()).add(label)
     return Event(
-        agents=frozenset(agents | speakers),
-        nominal_agents=frozenset(nominal),
-        agent_heads=frozenset(heads),
+        agents=found.named | speakers,
+        nominal_agents=found.nominal,
+        agent_heads=found.heads,
+        does=found.does,
+        names=found.names,
         speakers=frozenset(speakers),
-        actions=frozenset(_actions(tokens)),
+        # a reporting verb ("tweeted", "announced") is no action of the event: statements
+        # are compared by their speaker, facts by what the statement reports
+        actions=frozenset(_actions(tokens) - {p.lemma_.lower() for p in preds if _reports(p)}),
         nouns=frozenset(t.lemma_.lower() for t in tokens if t.pos_ == "NOUN"),
         when=tuple(when),
         months=frozenset(months),
@@ -313,7 +348,11 @@ def match(a: Event, b: Event, backdrop: Mapping[str, object] | frozenset[str] = 
     # ("the port authority" / "Valmera's port authority": resolution may have missed it)
     nominal = bool(a.nominal_agents & (b.nominal_agents | b.agent_heads)
                    or b.nominal_agents & a.agent_heads)
+    skip = set(backdrop) | a.weak | b.weak
+    pairs = (a.does & b.does) | (a.does & b.names) | (a.names & b.does)
+    bound = tuple(sorted({act for key, act in pairs if key not in skip}))
     return EventMatch(
+        bound=bound,
         agents=frozenset((named_a & named_b) - set(backdrop)),
         agent_clash=bool(named_a and named_b and not named_a & named_b and not nominal),
         nominal_agent=nominal,
