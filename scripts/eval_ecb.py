@@ -190,7 +190,7 @@ def to_items(mentions: list[dict[str, Any]], parses: dict[tuple[str, int], Any])
             kind = "pronoun"
         elif (
             (head.pos_ == "PROPN" or head.text[:1].isupper())
-            and head.text.lower() not in lower[topic]
+            and (head.text.lower() not in lower[topic] or _capitalised_mid_sentence(head))
             and not (len(idx) == 1 and head.lemma_.lower() in roles_known)  # "President", "Coach"
         ):
             kind = "name"
@@ -208,6 +208,20 @@ def to_items(mentions: list[dict[str, Any]], parses: dict[tuple[str, int], Any])
             partner=_partner(head),
         ))
     return items
+
+
+def _capitalised_mid_sentence(tok: Any) -> bool:
+    """A capital that only a name explains: all-caps (HP), or inside a sentence not in title case.
+
+    The topic's lower-case vocabulary cannot tell "Devices" in "Advanced Micro Devices" from
+    "Devices" in a headline, since "devices" occurs in lower case elsewhere.
+    """
+    if len(tok.text) >= 2 and tok.text.isupper() and tok.text.isalpha():
+        return True
+    words = [t for t in tok.doc if t.is_alpha and len(t.text) > 3]
+    title_case = sum(t.text[:1].isupper() for t in words) > 0.5 * len(words)
+    opener = tok.i == 0 or tok.doc[tok.i - 1].is_punct
+    return tok.text[:1].isupper() and not title_case and not opener
 
 
 def _partner(head: Any) -> int | None:
