@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from counterpoint.align import decide
-from counterpoint.events import Event, date_clash, event_of, match
+from counterpoint.events import Event, date_clash, event_of, match, same_quote
 from counterpoint.model import Analysis
 from counterpoint.similarity import FEATURES, Info, Linear, Model
 
@@ -72,10 +72,24 @@ def test_unnamed_agent_matches_named_head_and_nominalised_action() -> None:
     workers = ev({"~worker"}, {"walkout", "halt"})
     joined = ev({"~worker"}, {"join"}, nouns=frozenset({"walkout"}))
     m = match(workers, joined)
-    assert m.nominal_agent and m.bound == ("walkout",) and m.same_event
-    assert not match(workers, ev({"~owner"}, {"join"}, nouns=frozenset({"walkout"}))).same_event
+    assert m.nominal_agent and m.bound_unnamed == ("walkout",) and not m.bound
+    assert not match(workers, ev({"~owner"}, {"join"}, nouns=frozenset({"walkout"}))).bound_unnamed
+    # "a climber fell" twice may be two falls: the same day, or wording that shares details
+    x = [0.0] * len(FEATURES)
+    day = Info("x", frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), {}, {"2025-03-10": "10 March"},
+               False, 1)
+    assert decide(_model(0.5), x, m, day, day)[0] == "shared"
+    assert decide(_model(1.5), x, m, _info(), _info())[0] is None
+    assert decide(_model(2.1), x, m, _info(), _info())[0] == "shared"
     authority = Event(agents=frozenset({"E1"}), agent_heads=frozenset({"authority"}))
     assert match(Event(nominal_agents=frozenset({"authority"})), authority).nominal_agent
+
+
+def test_the_same_quoted_words_are_one_statement() -> None:
+    a = Event(quotes=(("this agreement shows that patience pays", 3),))
+    b = Event(quotes=(("patience pays", 2),))
+    assert same_quote(a, b) and match(a, b).same_event
+    assert not same_quote(Event(quotes=(("we will", 0),)), Event(quotes=(("we will win", 1),)))
 
 
 def test_two_direct_quotes_of_one_speaker_are_two_statements() -> None:

@@ -175,8 +175,9 @@ def decide(model: Model, x: list[float], m: EventMatch, a: Info, b: Info,
 
     Shared: wording roughly equivalent (STS >= 3); or the same event (same named agent, same
     action or statement, dates that can meet) on the same topic; or the same agent and
-    action on the same resolved day, whatever the figures (they differ in a conflict); or
-    an MSRP paraphrase that shares details, unless agents or dates disagree.
+    action on the same resolved day, whatever the figures (they differ in a conflict); or,
+    sharing details (STS >= 2), the same unnamed agent doing the same thing or an MSRP
+    paraphrase, unless the dates disagree.
     """
     s = model.sim(x)
     if s >= model.shared:
@@ -184,10 +185,12 @@ def decide(model: Model, x: list[float], m: EventMatch, a: Info, b: Info,
     if s >= SAME_TOPIC and m.same_event:
         return "shared", max(s, model.related)
     same_day = bool(set(a.dates) & set(b.dates))
-    if m.bound and same_day and not m.date_clash:
+    if (m.bound or m.bound_unnamed) and same_day and not m.date_clash:
         return "shared", max(s, model.related)
     if s < model.related:
         return None, s
+    if m.bound_unnamed and not m.date_clash:
+        return "shared", s  # "a climber fell" twice may be two falls: needs "shares details"
     if model.prob(x) >= model.same_fact_threshold and not m.date_clash:
         return "shared", s
     if specific(a, b, m, common) or s >= RELATED_BARE:

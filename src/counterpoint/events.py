@@ -37,6 +37,7 @@ DETACHED_DEPS = {"relcl", "acl", "appos"}
 LIGHT = {"be", "have", "do", "say", "tell", "make", "get", "go", "come", "take", "give", "add"}
 # The two commonest reporting verbs: a statement even where the parse misses the clause.
 REPORTING = {"say", "tell"}
+QUOTE_WORDS = 2  # content words a shared verbatim quotation needs ("patience pays")
 DIRECT_QUOTE = 0.5  # a claim mostly inside quotation marks (and no reported clause) is a quote
 MONTHS = {m.lower() for m in calendar.month_name if m}
 
@@ -57,6 +58,7 @@ class Event:
     months: frozenset[str] = frozenset()  # months the event's dates name or fall in
     weak: frozenset[str] = frozenset()  # entities named only as nationality adjectives (NORP)
     direct: bool = False  # the statement is quoted directly (its clause inside quotation marks)
+    quotes: tuple[tuple[str, int], ...] = ()  # (quoted words, lower case; content words in it)
 
 
 @dataclass(frozen=True)
@@ -67,15 +69,18 @@ class EventMatch:
     agent_clash: bool  # both name agents, none in common
     nominal_agent: bool  # the same unnamed agent ("workers" / "workers")
     actions: tuple[str, ...]  # the same action, as verb or nominalisation
-    bound: tuple[str, ...]  # the same action in the clause of an agent both share
+    bound: tuple[str, ...]  # the same action in the clause of a named agent both share
+    bound_unnamed: tuple[str, ...]  # the same action of the same unnamed agent ("workers")
+    same_quote: bool  # both quote the same words
     same_speaker: bool  # the same named speaker making a statement
     date_clash: bool  # both date the event, on days (or months) that do not meet
 
     @property
     def same_event(self) -> bool:
-        """The same agent (named, or unnamed with the same head) doing the same thing, or the
-        same named speaker's statement; no disagreement on when."""
-        return bool(self.bound or self.same_speaker) and not self.date_clash
+        """The same named agent doing the same thing, the same named speaker's statement, or
+        the same quoted words; no disagreement on when. (An unnamed agent, "a climber fell", is weaker evidence:
+        :func:`counterpoint.align.decide` asks more of it.)"""
+        return bool(self.bound or self.same_speaker or self.same_quote) and not self.date_clash
 
 
 def mention_rows(analysis: Analysis, article_id: str) -> list[tuple[int, int, str, str]]:
@@ -196,7 +201,8 @@ def _agents(preds: Iterable[Any], rows: Sequence[tuple[int, int, str, str]], ins
                 nominal.add(h.lemma_.lower())
             if ents and _reports(p):
                 speakers |= ents
-            keys = ents | ({"~" + h.lemma_.lower()} if h.pos_ in ("NOUN", "PROPN") else set())
+            mark = "^" if ents else "~"  # the head of a named agent / an unnamed agent
+            keys = ents | ({mark + h.lemma_.lower()} if h.pos_ in ("NOUN", "PROPN") else set())
             does |= {(k, v) for k in keys for v in verbs}
             names |= {(k, n) for k in keys for n in nouns}
     return _Agents(frozenset(named), frozenset(nominal), frozenset(speakers), frozenset(heads_seen),
@@ -317,7 +323,30 @@ def event_of(doc: Any, start: int, end: int, rows: Sequence[tuple[int, int, str,
         months=frozenset(months),
         weak=frozenset(k for k, v in labels.items() if v == {"NORP"}),
         direct=_direct(doc.text if text is None else text, preds, start, end),
+        quotes=_quotes(doc, doc.text if text is None else text, start, end),
     )
+
+
+def _quotes(doc: Any, text: str, start: int, end: int) -> tuple[tuple[str, int], ...]:
+    """The claim's quotations as normalised words, with their count of content words."""
+    out = []
+    for s, e in quote_regions(text, start, end):
+        span = doc.char_span(s, e, alignment_mode="contract")
+        if span is None:
+            continue
+        words = [t.lower_ for t in span if t.is_alpha]
+        out.append((" ".join(words), sum(1 for t in span if t.is_alpha and not t.is_stop)))
+    return tuple(out)
+
+
+def same_quote(a: Event, b: Event) -> bool:
+    """One claim quotes words the other quotes too (two content words or more): one statement."""
+    for qa, na in a.quotes:
+        for qb, nb in b.quotes:
+            short, n, long_ = (qa, na, qb) if len(qa) <= len(qb) else (qb, nb, qa)
+            if n >= QUOTE_WORDS and short and f" {short} " in f" {long_} ":
+                return True
+    return False
 
 
 def _direct(text: str, preds: Sequence[Any], start: int, end: int) -> bool:
@@ -329,6 +358,11 @@ def _direct(text: str, preds: Sequence[Any], start: int, end: int) -> bool:
         return all(any(s <= c.idx < e for s, e in quotes) for c in clauses)
     inside = sum(min(e, end) - max(s, start) for s, e in quotes)
     return inside >= DIRECT_QUOTE * max(1, end - start)
+
+
+def _unnamed(pairs: frozenset[tuple[str, str]]) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(unnamed agent, action) and (named agent's head word, action) pairs, keys unmarked."""
+    return ({(k[1:], v) for k, v in pairs if k[0] == "~"}, {(k[1:], v) for k, v in pairs if k[0] == "^"})
 
 
 def date_clash(a: Event, b: Event) -> bool:
@@ -349,10 +383,17 @@ def match(a: Event, b: Event, backdrop: Mapping[str, object] | frozenset[str] = 
     nominal = bool(a.nominal_agents & (b.nominal_agents | b.agent_heads)
                    or b.nominal_agents & a.agent_heads)
     skip = set(backdrop) | a.weak | b.weak
-    pairs = (a.does & b.does) | (a.does & b.names) | (a.names & b.does)
-    bound = tuple(sorted({act for key, act in pairs if key not in skip}))
+    named: set[str] = set()
+    unnamed: set[str] = set()
+    for x, y in ((a.does, b.does), (a.does, b.names), (a.names, b.does)):
+        named |= {act for key, act in x & y if key[0] not in "~^" and key not in skip}
+        # an unnamed agent meets the other's unnamed agent, or a named one by its head word
+        xs, ys = _unnamed(x), _unnamed(y)
+        unnamed |= {act for _, act in (xs[0] & ys[0]) | (xs[0] & ys[1]) | (xs[1] & ys[0])}
     return EventMatch(
-        bound=bound,
+        bound=tuple(sorted(named)),
+        bound_unnamed=tuple(sorted(unnamed)),
+        same_quote=same_quote(a, b),
         agents=frozenset((named_a & named_b) - set(backdrop)),
         agent_clash=bool(named_a and named_b and not named_a & named_b and not nominal),
         nominal_agent=nominal,
