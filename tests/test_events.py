@@ -115,6 +115,11 @@ def test_decide_needs_the_same_event_below_the_shared_cut() -> None:
     assert decide(_model(2.2), x, none, bare, bare)[0] == "related"
     assert decide(_model(2.6), x, none, bare, bare, frozenset({"E1"}))[0] == "related"
     assert decide(_model(3.2), x, match(MACRON_FEB, MACRON_MAY), ents, ents)[0] == "shared"
+    # nobody named acting on one side: two named participants (not the setting) stand in
+    two = _info({"E13": "Emmanuel Macron", "E8": "NATO", "E1": "Ukraine"})
+    agentless = match(MACRON_FEB, Event())
+    assert decide(_model(1.5), x, agentless, two, two, frozenset({"E1"}))[0] == "shared"
+    assert decide(_model(1.5), x, agentless, two, two, frozenset({"E1", "E8"}))[0] is None
 
 
 @pytest.mark.slow

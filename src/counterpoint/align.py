@@ -42,6 +42,7 @@ SAME_TOPIC = 1.0
 # action, date or figure) must be halfway from "share some details" (2) to "roughly
 # equivalent" (3): sharing the backdrop is not sharing a detail.
 RELATED_BARE = 2.5
+SAME_PARTICIPANTS = 2  # named participants in common that stand in for an agent nobody names
 LEDE_SENTENCES = 3  # headline/lede: the first sentences carry the story's core
 
 
@@ -184,6 +185,11 @@ def decide(model: Model, x: list[float], m: EventMatch, a: Info, b: Info,
         return "shared", s
     if s >= SAME_TOPIC and m.same_event:
         return "shared", max(s, model.related)
+    participants = (set(a.entities) & set(b.entities)) - common - m.weak
+    if s >= SAME_TOPIC and m.agentless and len(participants) >= SAME_PARTICIPANTS and not m.date_clash:
+        # no agent on one side to compare: the same named participants (not the setting, not
+        # nationality adjectives) stand in for it
+        return "shared", s
     same_day = bool(set(a.dates) & set(b.dates))
     if (m.bound or m.bound_unnamed) and same_day and not m.date_clash:
         return "shared", max(s, model.related)

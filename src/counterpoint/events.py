@@ -74,6 +74,8 @@ class EventMatch:
     same_quote: bool  # both quote the same words
     same_speaker: bool  # the same named speaker making a statement
     date_clash: bool  # both date the event, on days (or months) that do not meet
+    agentless: bool = False  # one side names no agent (the parse found none to compare)
+    weak: frozenset[str] = frozenset()  # entities either side names only as an adjective (NORP)
 
     @property
     def same_event(self) -> bool:
@@ -394,6 +396,8 @@ def match(a: Event, b: Event, backdrop: Mapping[str, object] | frozenset[str] = 
         bound=tuple(sorted(named)),
         bound_unnamed=tuple(sorted(unnamed)),
         same_quote=same_quote(a, b),
+        agentless=not (named_a and named_b),
+        weak=a.weak | b.weak,
         agents=frozenset((named_a & named_b) - set(backdrop)),
         agent_clash=bool(named_a and named_b and not named_a & named_b and not nominal),
         nominal_agent=nominal,
