@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from counterpoint.align import fact_groups, rank_unique
-from counterpoint.model import Analysis, Article, Claim, Span
+from counterpoint.model import Alignment, Analysis, Article, Claim, Span
 from counterpoint.similarity import FEATURES, Info, load_model, pair_features, reasons
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -132,3 +132,23 @@ def test_basil_triplet_groups_facts_across_outlets(analyse: Callable[..., Analys
     assert groups and len(groups[0]["articles"]) >= 2
     ids = {a.id for a in arts}
     assert all(set(g["articles"]) <= ids and len(g["claims"]) >= 2 for g in groups)
+
+
+@pytest.mark.slow
+def test_example_pair_same_participants_are_not_the_same_fact(analyse: Callable[..., Analysis],
+                                                              example_articles) -> None:
+    an = analyse(example_articles, upto="align")
+    rel = {(an.text_of(al.a)[:25], an.text_of(al.b)[:25]): al for al in an.alignments}
+
+    def find(x: str, y: str) -> Alignment | None:
+        return next((al for (a, b), al in rel.items() if a.startswith(x) and b.startswith(y)), None)
+
+    # Macron speaking in February vs the Defense Ministry on a conference he convened: other agent
+    told = find("In February, French", "France's Defense Ministr")
+    assert told is None or told.relation != "shared"
+    # Macron in February vs Macron again in May: same agent, dated apart
+    again = find("In February, French", "Macron has nonetheless")
+    assert again is not None and again.relation == "related" and "dated differently" in again.why
+    # the signing, reported by both, stays one fact
+    signed = find("Syrsky, who was made", "Syrskyi said he had")
+    assert signed is not None and signed.relation == "shared" and "same agent (Oleksandr Syrskyi)" in signed.why
