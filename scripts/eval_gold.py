@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Score counterpoint on every gold reading in ../shared/eval/gold and gate on pinned floors.
+"""Score counterpoint on every gold reading (../shared/eval/gold, eval/gold) and gate on floors.
 
     python scripts/eval_gold.py [--shared ../shared] [--out out/eval] [--no-gate]
 
@@ -22,12 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 FLOORS = ROOT / "eval" / "floors.json"
 
 
-def score_one(gold: Path, shared: Path, out_dir: Path) -> dict[str, float]:
-    """Compare the gold's articles, score the JSON; returns {check: figure, 'score': mean}."""
+def score_one(gold: Path, base: Path, shared: Path, out_dir: Path) -> dict[str, float]:
+    """Compare the gold's articles (paths relative to base), score the JSON with score.py."""
     from counterpoint import compare, load_article
 
     spec = yaml.safe_load(gold.read_text())
-    arts = [load_article(shared / rel, article_id=aid) for aid, rel in spec["articles"].items()]
+    arts = [load_article(base / rel, article_id=aid) for aid, rel in spec["articles"].items()]
     out = out_dir / f"{gold.stem}.json"
     out.write_text(compare(arts).to_json(), encoding="utf-8")
     proc = subprocess.run(
@@ -57,15 +57,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "out" / "eval")
     ap.add_argument("--no-gate", action="store_true")
     args = ap.parse_args(argv)
-    golds = sorted((args.shared / "eval" / "gold").glob("*.yaml"))
-    if not golds:
-        print(f"no gold files under {args.shared}/eval/gold: nothing to score")
+    if not (args.shared / "eval" / "score.py").exists():
+        print(f"no {args.shared}/eval/score.py: nothing to score")
         return 0
+    # Gold readings in ../shared name articles relative to ../shared; ours, relative to the repo.
+    golds = [(g, args.shared) for g in sorted((args.shared / "eval" / "gold").glob("*.yaml"))]
+    golds += [(g, ROOT) for g in sorted((ROOT / "eval" / "gold").glob("*.yaml"))]
     args.out.mkdir(parents=True, exist_ok=True)
     floors = json.loads(FLOORS.read_text())
     failed = []
-    for gold in golds:
-        figures = score_one(gold, args.shared, args.out)
+    for gold, base in golds:
+        figures = score_one(gold, base, args.shared, args.out)
         for check, floor in floors.get(gold.stem, {}).items():
             got = figures.get(check)
             if got is None or got + 1e-9 < floor:
