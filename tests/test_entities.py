@@ -136,6 +136,18 @@ def test_places_stay_apart() -> None:
     assert not same(labels, 0, 1) and same(labels, 1, 2)
 
 
+def test_a_common_noun_is_not_a_short_form_of_an_organisation() -> None:
+    """'the House' (of Representatives) is not the White House; a surname still completes a person."""
+    labels = resolve(
+        item("White House", "a", 0, 0, label="ORG"),
+        item("House", "a", 50, 1, label="ORG"),
+        item("Kevin McCarthy", "b", 0, 0, label="PER"),
+        item("McCarthy", "b", 30, 1, label="PER"),
+    )
+    assert not same(labels, 0, 1)
+    assert same(labels, 2, 3)
+
+
 def test_country_modifiers_keep_ministries_apart() -> None:
     labels = resolve(
         item("Defense Ministry", "a", 0, 0, label="ORG", modifiers=("france",)),

@@ -371,7 +371,9 @@ def _partial_names(cl: Clusters, names: Sequence[int], keys: Mapping[int, str], 
         words = keys[i].split()
         if len(words) >= 2:
             group = cl.items[i].group
-            if cl.person_like(i, person_roles) or cl.items[i].label in ("", ORG):
+            # A last word completes people's names (Syrsky); for organisations it is usually a
+            # common noun whose first word is what distinguishes them (the House, White House).
+            if cl.person_like(i, person_roles) or cl.items[i].label == "":
                 suffix[(group, words[-1])].add(cl.find(i))
             if cl.items[i].label != PER:
                 prefix[(group, words[0])].add(cl.find(i))
@@ -400,9 +402,13 @@ def _name_heads(cl: Clusters, names: Sequence[int], keys: Mapping[int, str], cfg
     Smith), or organisations with different country modifiers, stay apart.
     """
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    person_roles = frozenset(w for w, cls in cfg.role_classes.items() if "person" in cls)
     for i in names:
-        if cl.items[i].head and keys[i]:
-            blocks[(cl.items[i].group, skeleton(cl.items[i].head))].append(i)
+        if not (cl.items[i].head and keys[i]):
+            continue
+        if " " not in keys[i] and not cl.person_like(i, person_roles):
+            continue  # a bare head word ('House') says too little to join 'White House'
+        blocks[(cl.items[i].group, skeleton(cl.items[i].head))].append(i)
     for members in blocks.values():
         for i in members[1:]:
             a, b = cl.find(members[0]), cl.find(i)
