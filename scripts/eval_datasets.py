@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     floors = json.loads(FLOORS.read_text()) if FLOORS.exists() else {}
     wanted = {w for w in args.only.split(",") if w}
     failed: list[str] = []
+    collected: dict[str, dict[str, float]] = {}
     for path in sorted((ROOT / "scripts").glob("eval_*.py")):
         if path.stem in SKIP or (wanted and path.stem.removeprefix("eval_") not in wanted):
             continue
@@ -39,10 +40,15 @@ def main(argv: list[str] | None = None) -> int:
         module = importlib.import_module(f"scripts.{path.stem}")
         figures = module.evaluate(args.shared)
         print(f"({name}: {time.perf_counter() - t:.0f} s)")
+        collected[name] = figures
         for key, floor in floors.get(name, {}).items():
             got = figures.get(key)
             if got is None or got + 1e-9 < floor:
                 failed.append(f"{name}.{key}: {got} < floor {floor}")
+    out = ROOT / "out" / "datasets.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(collected, indent=1, default=float))
+    print(f"\nall figures: {out}")
     for f in failed:
         print("BELOW FLOOR:", f)
     return 1 if failed else 0
