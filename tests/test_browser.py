@@ -23,7 +23,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
 ROOT = Path(__file__).resolve().parent.parent
-PAYLOAD = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">"
+PAYLOAD = ("<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">"
+           "<a id=jsurl href=\"javascript:window.__pwned=3\">click</a>"
+           "<style>body{display:none !important}</style><div style=\"position:fixed;inset:0\" id=cover>x</div>")
 A = ("The ferry strike ended on Thursday after a 6 percent raise, union leader Marta Oksanen said.\n"
      "About 1,200 workers walked out on Monday.\n" + PAYLOAD + " Tickets <b>rose</b>.")
 B = ("Valmera's port authority gave in on Thursday, granting crews a 6 percent raise.\n"
@@ -150,6 +152,9 @@ def test_paste_submit_highlights_reasons_and_inert_payload(browser: Any, stub_se
     assert page.evaluate("window.__pwned") is None
     assert page.locator("#result img").count() == 0
     assert "<script>window.__pwned = 1</script>" in cols.nth(0).locator(".cp-text").inner_text()
+    # No javascript: link, injected style or overlay element exists; the page stays visible.
+    assert page.locator("#jsurl, #cover, #result style").count() == 0
+    assert page.evaluate("getComputedStyle(document.body).display") != "none"
 
     # The permalink reloads the stored comparison, still inert.
     assert "/c/" in page.url
