@@ -21,6 +21,17 @@ FLOORS = ROOT / "eval" / "dataset_floors.json"
 SKIP = {"eval_gold", "eval_datasets"}
 
 
+def check(name: str, figures: dict[str, float], limits: dict[str, float]) -> list[str]:
+    """Figures below their floor, or above their ceiling (a key ending in '<=', e.g. a false-alarm rate)."""
+    failed = []
+    for key, limit in limits.items():
+        ceiling = key.endswith("<=")
+        got = figures.get(key.removesuffix("<="))
+        if got is None or (got - 1e-9 > limit if ceiling else got + 1e-9 < limit):
+            failed.append(f"{name}.{key.removesuffix('<=')}: {got} {'above ceiling' if ceiling else 'below floor'} {limit}")
+    return failed
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -41,10 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         figures = module.evaluate(args.shared)
         print(f"({name}: {time.perf_counter() - t:.0f} s)")
         collected[name] = figures
-        for key, floor in floors.get(name, {}).items():
-            got = figures.get(key)
-            if got is None or got + 1e-9 < floor:
-                failed.append(f"{name}.{key}: {got} < floor {floor}")
+        failed += check(name, figures, floors.get(name, {}))
     out = ROOT / "out" / "datasets.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(collected, indent=1, default=float))
