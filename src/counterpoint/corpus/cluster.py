@@ -218,9 +218,10 @@ class StoryIndex:
 
     def _story_score(self, vec: np.ndarray, qx: Sparse, member: Member, story: Story) -> float:
         p = self.params
-        cos = self._vectors[story.members] @ vec
+        members = _sample(story.members)
+        cos = self._vectors[members] @ vec
         total = 0.0
-        for c, pos in zip(cos, story.members, strict=False):
+        for c, pos in zip(cos, members, strict=True):
             other = self.members[pos]
             lex = _cosine(qx, self._member_tfidf(pos))
             s = (float(c) + p.lexical_weight * lex) / (1.0 + p.lexical_weight)
@@ -229,7 +230,7 @@ class StoryIndex:
             if member.outlet and member.outlet == other.outlet:
                 s -= p.outlet_penalty
             total += s
-        return total / len(story.members)
+        return total / len(members)
 
     def _member_tfidf(self, pos: int) -> Sparse:
         """A member's TF-IDF vector, recomputed only once the corpus has grown by a tenth."""
@@ -292,10 +293,11 @@ class StoryIndex:
 
     def _linkage(self, a: Story, b: Story) -> float:
         total = 0.0
-        for pos in a.members:
+        members = _sample(a.members)
+        for pos in members:
             m = self.members[pos]
             total += self._story_score(self._vectors[pos], self._member_tfidf(pos), m, b)
-        return total / len(a.members)
+        return total / len(members)
 
     def _merge(self, keep: int, drop: int) -> None:
         import numpy as np
@@ -376,6 +378,14 @@ class StoryIndex:
                 if j >= best_j:
                     best, best_j = pos, j
         return best
+
+
+def _sample(members: list[int], cap: int = 16) -> list[int]:
+    """At most ``cap`` members spread evenly: average linkage to a big story, at bounded cost."""
+    if len(members) <= cap:
+        return members
+    step = len(members) / cap
+    return [members[int(i * step)] for i in range(cap)]
 
 
 def _cosine(a: Sparse, b: Sparse) -> float:
