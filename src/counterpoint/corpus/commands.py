@@ -18,7 +18,7 @@ _DB_HELP = "SQLite file (default counterpoint.db) or postgresql://user@host/dbna
               help="Where loading and analysis run: in-process, or on Ray.")
 @click.option("--ray-address", help="Join this Ray cluster (default: RAY_ADDRESS, else start a local one).")
 @click.option("--batch", type=click.IntRange(1, 1024), default=32, show_default=True, help="Articles per analysis batch.")
-@click.option("--threshold", type=click.FloatRange(0.0, 1.0), help="Story-join threshold (default tuned: 0.42).")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), help="Score at which stories merge (default 0.42; an arrival joins a story at 0.60).")
 @click.option("--window-days", type=click.IntRange(0, 365), help="Articles further apart are unlikely one story (default 3).")
 @click.option("--follow-links", is_flag=True, help="For feed entries, fetch the linked article instead of the summary.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
