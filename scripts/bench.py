@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,17 +38,22 @@ def cold(inputs: list[str]) -> tuple[float, float]:
     return seconds, rss_kb / 1024
 
 
+def median_time(fn: Callable[[], object], repeats: int = 5) -> float:
+    """Median wall time of repeated calls (the other bench scripts use it too)."""
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
 def warm(inputs: list[str], repeats: int = 5) -> float:
     from counterpoint import compare, load_article
 
     arts = [load_article(p) for p in inputs]
     compare(arts).to_json()  # load models
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        compare(arts).to_json()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+    return median_time(lambda: compare(arts).to_json(), repeats)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,13 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
-import time
 from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from scripts.bench import median_time  # noqa: E402
 
 
 def basil_pair(shared: Path, words: int = 1500) -> list[str]:
@@ -32,15 +32,6 @@ def basil_pair(shared: Path, words: int = 1500) -> list[str]:
     full = [t for t in triplets.values() if "fox" in t and "nyt" in t]
     best = max(full, key=lambda t: min(len(t["fox"].split()), len(t["nyt"].split())))
     return [" ".join(best[k].split()[:words]) for k in ("fox", "nyt")]
-
-
-def median_time(fn: object, repeats: int = 5) -> float:
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()  # type: ignore[operator]
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def main(argv: list[str] | None = None) -> int:
