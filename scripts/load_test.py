@@ -44,23 +44,29 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def valid_body(k: int) -> bytes:
+    """The demo pair plus a sentence unique to request k, so no request is a cache hit."""
+    note = f"\nThe harbour office logged {k * 37 + 11} calls about ferry number {k}."
+    return json.dumps({"articles": [{"text": p.read_text() + note, "id": p.stem} for p in DEMO]}).encode()
+
+
 def requests_mix(n: int) -> list[tuple[str, str, bytes, dict[str, str]]]:
     """(kind, path, body, headers) cycling through valid and hostile requests."""
-    valid = json.dumps({"articles": [{"text": p.read_text(), "id": p.stem} for p in DEMO]}).encode()
     hostile = json.dumps({"articles": [
         {"text": "<script>alert(1)</script> The council met on Monday. " * 5, "id": "x"},
         {"text": "<img src=x onerror=alert(1)> The council met on Monday and voted. " * 5, "id": "y"},
     ]}).encode()
     j = {"content-type": "application/json"}
     kinds = [
-        ("valid", "/api/compare", valid, j),
+        ("valid", "/api/compare", b"", j),
         ("valid-hostile-text", "/api/compare", hostile, j),
         ("malformed-json", "/api/compare", b"{not json", j),
         ("one-article", "/api/compare", json.dumps({"articles": [{"text": "alone " * 20}]}).encode(), j),
         ("oversized", "/api/compare", b'{"articles": [{"text": "' + b"a" * (5 * 1024 * 1024) + b'"}]}', j),
         ("unknown-id", "/api/comparisons/doesnotexist", b"", {}),
     ]
-    return [kinds[k % len(kinds)] for k in range(n)]
+    mix = [kinds[k % len(kinds)] for k in range(n)]
+    return [(kind, path, valid_body(k) if kind == "valid" else body, h) for k, (kind, path, body, h) in enumerate(mix)]
 
 
 async def run_load(base: str, n: int, concurrency: int) -> dict[str, list[tuple[int, float]]]:
