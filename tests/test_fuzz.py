@@ -107,3 +107,19 @@ def test_compare_on_random_text_gives_result_or_clear_error(texts: list[str]) ->
     for al in doc["alignments"]:
         for side in (al["a"], al["b"]):
             assert texts_by_id[side["article"]][side["start"] : side["end"]] == side["text"]
+
+
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        '<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;">]>',
+        '<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
+        '<!DOCTYPE r [<!ENTITY % remote SYSTEM "http://127.0.0.1:9/evil.dtd"> %remote;]>',
+    ],
+)
+def test_hostile_feeds_are_refused_as_a_recorded_skip(doctype: str) -> None:
+    from counterpoint.corpus.sources import feed_items
+
+    feed = f'<?xml version="1.0"?>{doctype}<rss version="2.0"><channel><item><title>&c;</title></item></channel></rss>'
+    items = list(feed_items(feed.encode(), "hostile.rss"))
+    assert len(items) == 1 and items[0].error and "unsafe XML" in items[0].error
