@@ -1,4 +1,4 @@
-"""CLI commands of the corpus side: ingest, stories, coverage."""
+"""CLI commands of the corpus side: ingest, stories, coverage, export."""
 
 from __future__ import annotations
 
@@ -122,4 +122,29 @@ def _stories(database: str, min_articles: int, limit: int) -> list[dict]:
     return items[:limit] if limit else items
 
 
-COMMANDS: list[click.Command] = [ingest, stories, coverage]
+@click.command("export")
+@click.option("--db", "database", default=DEFAULT_DB, show_default=True, help=_DB_HELP)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="JSONL file to write (default: stdout). Written beside and renamed, never left half-done.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def export_cmd(database: str, output: Path | None, quiet: bool) -> None:
+    """Write every stored article as JSONL (text, title, outlet, published, url, source, hash).
+
+    \b
+    The file ingests back losslessly: `counterpoint ingest FILE.jsonl --db NEW` stores the
+    same articles (same content hashes, text and metadata).
+    \b
+    Examples:
+      counterpoint export --db corpus.db -o corpus.jsonl
+      counterpoint export --db postgresql://me@localhost/news > news.jsonl
+    """
+    from ..errors import InputError
+    from .export import export
+
+    if "://" not in database and not Path(database).exists():
+        raise InputError(f"--db {database}: no such corpus database (run `counterpoint ingest` first)")
+    n = export(database, output, progress=not quiet)
+    click.echo(f"exported {n} articles" + (f" to {output}" if output else ""), err=True)
+
+
+COMMANDS: list[click.Command] = [ingest, stories, coverage, export_cmd]
