@@ -3,7 +3,8 @@
 Ingest runs in child processes (FakeResources: hashed bag-of-words vectors, blank spaCy) so
 they can be killed with SIGKILL at seeded random moments, some of them inside an open write
 transaction. After every kill the database must pass :func:`check_consistency`, and in the
-end it must hold exactly the input articles: none lost, none twice.
+end it must hold exactly the input articles: none lost, none twice. The same runs against a
+real PostgreSQL server (the ``pg_url`` fixture of test_corpus_pg; skipped without its binaries).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from counterpoint.corpus.run import ingest
 from counterpoint.model import Article
 
 from .test_corpus import FakeResources, fake  # noqa: F401  (fixture re-export)
+from .test_corpus_pg import pg_url  # noqa: F401  (fixture re-export)
 
 ROOT = Path(__file__).resolve().parent.parent
 KILLS = 10
@@ -131,15 +133,13 @@ def _stored(database: str | Path) -> list[dict[str, Any]]:
         eng.dispose()
 
 
-def test_random_sigkills_lose_and_duplicate_nothing(tmp_path: Path, fake: FakeResources) -> None:  # noqa: F811
-    rows = make_rows(200)
-    src = write_jsonl(tmp_path / "in.jsonl", rows)
-    dbfile = tmp_path / "k.db"
+def _kill_rounds(src: Path, database: str | Path, rounds: int, check: Any) -> tuple[int, list[int]]:
+    """Start an ingest, SIGKILL it after a seeded random delay, check the database; ``rounds`` times."""
     rng = random.Random(SEED)
     kills, counts = 0, []
-    for _ in range(KILLS):
-        proc = _spawn(src, dbfile)
-        assert proc.stdout is not None
+    for _ in range(rounds):
+        proc = _spawn(src, database)
+        assert proc.stdout is not None and proc.stderr is not None
         assert proc.stdout.readline().strip() == "ready"
         time.sleep(rng.uniform(0.0, 1.0))
         if proc.poll() is None:
@@ -147,9 +147,16 @@ def test_random_sigkills_lose_and_duplicate_nothing(tmp_path: Path, fake: FakeRe
             kills += 1
         proc.wait()
         proc.stdout.close()
-        if proc.stderr:
-            proc.stderr.close()
-        counts.append(check_consistency(dbfile) if dbfile.exists() else 0)
+        proc.stderr.close()
+        counts.append(check(database))
+    return kills, counts
+
+
+def test_random_sigkills_lose_and_duplicate_nothing(tmp_path: Path, fake: FakeResources) -> None:  # noqa: F811
+    rows = make_rows(200)
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
+    dbfile = tmp_path / "k.db"
+    kills, counts = _kill_rounds(src, dbfile, KILLS, lambda f: check_consistency(f) if f.exists() else 0)
     assert kills >= KILLS - 2  # the delays are drawn to land mid-run
     assert counts == sorted(counts)  # committed rows survive every kill
     rep = ingest([str(src)], dbfile, progress=False)
@@ -260,3 +267,63 @@ def test_reexport_is_byte_identical(tmp_path: Path, fake: FakeResources) -> None
     ingest([str(tmp_path / "one.jsonl")], second_db, progress=False)
     export(second_db, tmp_path / "two.jsonl", progress=False)
     assert (tmp_path / "two.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
+
+
+def _pg_database(server: str, name: str) -> str:
+    """A fresh database on the test server (each scenario starts empty)."""
+    import sqlalchemy as sa
+
+    admin = sa.create_engine("postgresql+psycopg://" + server.split("://", 1)[1], isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+        c.execute(sa.text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return server.rsplit("/", 1)[0] + "/" + name
+
+
+def _pg_counters_agree(url: str) -> int:
+    import sqlalchemy as sa
+
+    eng = db.connect(url)
+    try:
+        with eng.connect() as c:
+            bad = c.execute(sa.text(
+                "SELECT s.id FROM corpus_stories s LEFT JOIN corpus_articles a ON a.story_id = s.id GROUP BY s.id "
+                "HAVING count(a.id) = 0 OR s.articles != count(a.id) "
+                "OR s.independent != sum(CASE WHEN a.dup_of IS NULL THEN 1 ELSE 0 END)")).fetchall()
+            orphans = c.execute(sa.text("SELECT count(*) FROM corpus_articles WHERE story_id IS NULL")).scalar_one()
+        assert bad == [] and orphans == 0
+    finally:
+        eng.dispose()
+    return len(_stored(url))
+
+
+def test_two_writers_on_postgres(tmp_path: Path, pg_url: str, fake: FakeResources) -> None:  # noqa: F811
+    rows = make_rows(60, seed=7)
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
+    url = _pg_database(pg_url, "reliability_two_writers")
+    db.connect(url).dispose()
+    outs = _two_writers((src, src), url)
+    assert any(rc == 0 for rc, _ in outs), outs
+    assert all(rc == 0 or "UniqueViolation" in last for rc, last in outs), outs
+    stored = _stored(url)
+    assert len(stored) == len({s["content_hash"] for s in stored}) == _pg_counters_agree(url)
+    ingest([str(src)], url, progress=False)
+    assert _pg_counters_agree(url) == len(rows)
+    assert {s["content_hash"] for s in _stored(url)} == expected_hashes(rows)
+    print(f"\nRELIABILITY two-writers[postgres]: exits={[rc for rc, _ in outs]} errors={[e for rc, e in outs if rc]}")
+
+
+def test_random_sigkills_on_postgres(tmp_path: Path, pg_url: str, fake: FakeResources) -> None:  # noqa: F811
+    rows = make_rows(120, seed=11)
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
+    url = _pg_database(pg_url, "reliability_kills")
+    kills, counts = _kill_rounds(src, url, 4, _pg_counters_agree)
+    assert kills >= 3 and counts == sorted(counts)
+    rep = ingest([str(src)], url, progress=False)
+    assert (rep.known, rep.new) == (counts[-1], len(rows) - counts[-1])
+    stored = _stored(url)
+    assert len(stored) == len({s["content_hash"] for s in stored}) == _pg_counters_agree(url) == len(rows)
+    assert {s["content_hash"] for s in stored} == expected_hashes(rows)
+    print(f"\nRELIABILITY sigkill[postgres]: kills={kills} articles={len(rows)} committed_after_each_kill={counts} "
+          f"lost=0 duplicated=0")
