@@ -215,13 +215,6 @@ def test_two_writers_never_duplicate_and_a_rerun_completes(
     print(f"\nRELIABILITY two-writers[{kind}]: exits={[rc for rc, _ in outs]} errors={[e for rc, e in outs if rc]}")
 
 
-_RACE = ("run.ingest takes no writer lock: db.insert_article checks the content hash, then inserts, so "
-         "two writers both pass the check and the slower dies on UNIQUE(content_hash); each run numbers "
-         "new stories from its own in-memory index, so story ids collide (UNIQUE(corpus_stories.id), or a "
-         "silent join of unrelated stories); META.create_all races on a fresh file ('already exists')")
-
-
-@pytest.mark.xfail(reason=_RACE, strict=False)
 @pytest.mark.parametrize("kind", ["same", "disjoint"])
 def test_two_writers_both_finish(tmp_path: Path, fake: FakeResources, kind: str) -> None:  # noqa: F811
     rows, sources, dbfile = _scenario(tmp_path, kind)
@@ -255,8 +248,6 @@ def test_export_reimport_round_trip(tmp_path: Path, fake: FakeResources, capsysb
     assert main(["export", "--db", str(tmp_path / "missing.db")]) == 2
 
 
-@pytest.mark.xfail(reason="sources.py stores a JSONL line's own path:line as `source` and ignores the "
-                   "record's 'source' field, so a re-import loses the original provenance", strict=True)
 def test_reexport_is_byte_identical(tmp_path: Path, fake: FakeResources) -> None:  # noqa: F811
     from counterpoint.corpus.export import export
 

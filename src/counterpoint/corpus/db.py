@@ -9,6 +9,7 @@ the article in flight and a re-run resumes where it stopped.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -108,6 +109,40 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+_PG_LOCK_KEY = 0x636F7270  # any constant shared by every counterpoint ingest ("corp")
+
+
+@contextlib.contextmanager
+def writer_lock(database: str | Path) -> Iterator[None]:
+    """One ingest writes a database at a time; the lock dies with its process (no stale locks).
+
+    Story ids are numbered from each run's in-memory index, so two concurrent writers would
+    hand out the same new id; the second one waits here instead and reloads the index after.
+    """
+    target = str(database)
+    if "://" not in target:
+        import fcntl
+
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        with open(f"{target}.lock", "a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            yield
+        return
+    eng = engine_for(target)
+    try:
+        if eng.dialect.name != "postgresql":
+            yield
+            return
+        with eng.connect() as c:
+            c.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": _PG_LOCK_KEY})
+            try:
+                yield
+            finally:
+                c.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
+    finally:
+        eng.dispose()
+
+
 def connect(db: str | Path) -> sa.Engine:
     """Open (and create the tables of) a corpus database."""
     eng = engine_for(db)
@@ -141,13 +176,16 @@ def insert_article(
         "sentences": json.dumps(feats.sentences), "terms": json.dumps(terms),
         "minhash": json.dumps(feats.minhash), "story_id": story, "dup_of": dup_of, "ingested": now,
     }
-    with eng.begin() as c:
-        if c.execute(sa.select(ARTICLES.c.id).where(ARTICLES.c.content_hash == feats.content_hash)).first():
-            return None
-        _bump_story(c, story, article, independent=dup_of is None)
-        key = c.execute(sa.insert(ARTICLES).values(**row)).inserted_primary_key
-        assert key is not None
-        return int(key[0])
+    try:
+        with eng.begin() as c:
+            if c.execute(sa.select(ARTICLES.c.id).where(ARTICLES.c.content_hash == feats.content_hash)).first():
+                return None
+            _bump_story(c, story, article, independent=dup_of is None)
+            key = c.execute(sa.insert(ARTICLES).values(**row)).inserted_primary_key
+    except sa.exc.IntegrityError:
+        return None  # a writer outside the lock (another tool) stored the same text first
+    assert key is not None
+    return int(key[0])
 
 
 def _bump_story(c: sa.Connection, story: int, article: Article, independent: bool) -> None:

@@ -106,11 +106,25 @@ def ingest(
     ray_address: str | None = None,
     follow_links: bool = False,
 ) -> IngestReport:
-    """Ingest inputs into a corpus database; safe to re-run and to interrupt."""
-    from tqdm import tqdm
-
+    """Ingest inputs into a corpus database; safe to re-run, to interrupt and to run twice at once."""
     if engine not in ENGINES:
         raise InputError(f"--engine {engine}: choose one of {', '.join(ENGINES)}")
+    with db.writer_lock(database):
+        return _ingest(inputs, database, engine, batch, params, progress, ray_address, follow_links)
+
+
+def _ingest(
+    inputs: list[str],
+    database: str | Path,
+    engine: str,
+    batch: int,
+    params: cluster.ClusterParams | None,
+    progress: bool,
+    ray_address: str | None,
+    follow_links: bool,
+) -> IngestReport:
+    from tqdm import tqdm
+
     start = time.perf_counter()
     eng = db.connect(database)
     known = db.known_hashes(eng)

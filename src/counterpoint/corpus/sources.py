@@ -170,7 +170,9 @@ def load_item(item: Item) -> Article:
     meta = {k: str(rec[k]) for k in ("outlet", "title", "url", "published", "language") if rec.get(k)}
     if "published" in meta:
         meta["published"] = ingest.parse_date(meta["published"])  # type: ignore[assignment]
-    return ingest.make_article(text, article_id=str(rec.get("id")), source=item.source, **meta)
+    # An exported record keeps its original provenance through a re-import.
+    source = str(rec.get("source") or item.source)
+    return ingest.make_article(text, article_id=str(rec.get("id")), source=source, **meta)
 
 
 def _with(article: Article, **changes: Any) -> Article:
