@@ -72,3 +72,18 @@ def test_same_article_twice_gives_result_and_warning(tmp_path: Path) -> None:
     doc = json.loads(proc.stdout)
     assert [a["id"] for a in doc["articles"]] == [Path(PAIR[0]).stem, Path(PAIR[0]).stem + "-2"]
     assert "warning:" in proc.stderr and "same text" in proc.stderr
+
+
+@pytest.mark.slow
+def test_ingest_stories_then_compare_a_story(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The corpus round: ingest the demo pair, find its story, compare it by id."""
+    db = str(tmp_path / "corpus.db")
+    assert main(["ingest", *PAIR, "--db", db, "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["stories", "--db", db, "--format", "json"]) == 0
+    stories = json.loads(capsys.readouterr().out)["stories"]
+    (story,) = [s for s in stories if len(s["articles"]) == 2]
+    assert main(["compare", "--story", str(story["id"]), "--db", db, "--quiet"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert sorted(a["outlet"] for a in doc["articles"]) == ["Coastal Tribune", "Harbour Daily"]
+    assert any(al["relation"] == "shared" for al in doc["alignments"])

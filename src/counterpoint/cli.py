@@ -13,7 +13,7 @@ import click
 from .errors import CounterpointError
 
 FORMATS = ("json", "markdown", "html")
-DEFAULT_DB = Path("counterpoint.db")
+DEFAULT_DB = "counterpoint.db"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,11 +26,12 @@ def cli() -> None:
 @click.argument("inputs", nargs=-1)
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here, not stdout.")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="Also store the comparison in this SQLite file.")
+@click.option("--db", help="Store the comparison in this SQLite file; with --story, the corpus database "
+              "(SQLite file or postgresql:// URL) to read the story from.")
 @click.option("--story", help="Compare the articles of this stored story (from `counterpoint stories`).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 def compare(
-    inputs: tuple[str, ...], fmt: str, output: Path | None, db: Path | None, story: str | None, quiet: bool
+    inputs: tuple[str, ...], fmt: str, output: Path | None, db: str | None, story: str | None, quiet: bool
 ) -> None:
     """Compare two or more articles (.txt, .html, .json files or http(s) URLs).
 
