@@ -37,3 +37,34 @@ def test_store_round_trip_and_migration_is_idempotent(tmp_path) -> None:  # type
     assert again.get(cid) == doc
     assert again.list()[0]["articles"] == "a, b"
     assert again.get("missing") is None
+
+
+def test_time_limit_stops_between_stages_with_a_clear_error() -> None:
+    import time
+
+    from counterpoint.errors import TimeLimitError
+    from counterpoint.model import Analysis
+    from counterpoint.pipeline import run_pipeline
+
+    seen: list[str] = []
+
+    def slow_stage(name: str) -> None:
+        seen.append(name)
+        time.sleep(0.05)
+
+    an = Analysis(articles=(make_article("One short text here.", "a"), make_article("Another text here.", "b")))
+    with pytest.raises(TimeLimitError, match="limit"):
+        # segment itself is real; 0.05 s of progress callback spends the 0.01 s limit
+        run_pipeline(an, _NoModels(), ["segment", "entities"], on_stage=slow_stage, time_limit=0.01)
+    assert seen == ["segment"]
+
+
+class _NoModels:
+    """Resources whose parse gives spaCy's blank English docs (no model load in this test)."""
+
+    def parse(self, texts):  # type: ignore[no-untyped-def]
+        import spacy
+
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        return list(nlp.pipe(texts))

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from .api import Comparison, compare
-from .errors import CounterpointError, InputError, PipelineError
+from .errors import CounterpointError, InputError, PipelineError, TimeLimitError
 from .ingest import load as load_article
 from .model import SCHEMA_VERSION, Article, Span
 
@@ -20,6 +20,7 @@ __all__ = [
     "CounterpointError",
     "InputError",
     "PipelineError",
+    "TimeLimitError",
     "Span",
     "compare",
     "load_article",

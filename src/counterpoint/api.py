@@ -50,6 +50,7 @@ def compare(
     resources: Resources | None = None,
     stages: Sequence[str] = DEFAULT,
     on_stage: Callable[[str], None] | None = None,
+    time_limit: float | None = None,
 ) -> Comparison:
     """Compare two or more articles (paths, URLs or Article objects) about one event.
 
@@ -60,7 +61,7 @@ def compare(
     articles = [a if isinstance(a, Article) else ingest.load(a) for a in inputs]
     articles, warnings = check_articles(articles)
     analysis = Analysis(articles=tuple(articles), warnings=tuple(warnings))
-    return Comparison(run_pipeline(analysis, resources or default(), stages, on_stage))
+    return Comparison(run_pipeline(analysis, resources or default(), stages, on_stage, time_limit))
 
 
 def check_articles(articles: Iterable[Article]) -> tuple[list[Article], list[str]]:

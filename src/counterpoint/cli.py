@@ -29,9 +29,12 @@ def cli() -> None:
 @click.option("--db", help="Store the comparison in this SQLite file; with --story, the corpus database "
               "(SQLite file or postgresql:// URL) to read the story from.")
 @click.option("--story", help="Compare the articles of this stored story (from `counterpoint stories`).")
+@click.option("--time-limit", type=click.FloatRange(1), default=600, show_default=True,
+              help="Seconds a comparison may take (checked between stages).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 def compare(
-    inputs: tuple[str, ...], fmt: str, output: Path | None, db: str | None, story: str | None, quiet: bool
+    inputs: tuple[str, ...], fmt: str, output: Path | None, db: str | None, story: str | None,
+    time_limit: float, quiet: bool,
 ) -> None:
     """Compare two or more articles (.txt, .html, .json files or http(s) URLs).
 
@@ -51,7 +54,7 @@ def compare(
 
         sources += story_articles(db or DEFAULT_DB, story)
         db = None  # the story's database is read, not written to
-    result = run_compare(sources, on_stage=progress)
+    result = run_compare(sources, on_stage=progress, time_limit=time_limit)
     if progress and sys.stderr.isatty():
         click.echo("\r\033[K", err=True, nl=False)
     for w in result.analysis.warnings:

@@ -13,3 +13,7 @@ class InputError(CounterpointError, ValueError):
 
 class PipelineError(CounterpointError):
     """A pipeline was configured wrongly (unknown stage, missing prerequisite)."""
+
+
+class TimeLimitError(CounterpointError):
+    """A comparison ran past its time limit."""

@@ -8,10 +8,11 @@ instead of an AttributeError halfway through.
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .errors import PipelineError
+from .errors import PipelineError, TimeLimitError
 from .model import Analysis
 from .resources import Resources
 
@@ -65,9 +66,18 @@ def run_pipeline(
     resources: Resources,
     names: Sequence[str] = DEFAULT,
     on_stage: Callable[[str], None] | None = None,
+    time_limit: float | None = None,
 ) -> Analysis:
-    """Run the named stages in order over an Analysis."""
+    """Run the named stages in order; stop with TimeLimitError once time_limit seconds are spent.
+
+    The limit is checked between stages (a stage is never interrupted halfway), so a run ends
+    at most one stage after its limit, with a clear error instead of an open-ended wait.
+    """
+    start = time.monotonic()
     for stage in check(names):
+        spent = time.monotonic() - start
+        if time_limit is not None and spent > time_limit:
+            raise TimeLimitError(f"comparison stopped before stage {stage.name!r}: {spent:.0f} s spent, limit {time_limit:.0f} s")
         if on_stage:
             on_stage(stage.name)
         analysis = stage.load()(analysis, resources)
