@@ -145,3 +145,13 @@ def test_demo_walkout_counts_are_one_event_in_conflict(analyse: Callable[..., An
     assert walkout and walkout[0].relation == "conflict" and walkout[0].dimension == "number"
     vass = [al for al in an.alignments if "resume on Friday" in an.text_of(al.a) + an.text_of(al.b)]
     assert vass and vass[0].relation == "shared" and "same agent (Henrik Vass)" in vass[0].why
+
+
+@pytest.mark.slow
+def test_date_attachment_terminates_at_the_root(resources) -> None:  # type: ignore[no-untyped-def]
+    """A date under a root that is no predicate: the walk up the tree stops at the root (was a hang)."""
+    from counterpoint.events import _attached
+
+    doc = resources.parse(["The vote on Monday."])[0]
+    monday = next(t for t in doc if t.text == "Monday")
+    assert _attached(monday, preds=set(), inside={t.i for t in doc}) is False

@@ -64,7 +64,7 @@ def _subject_text(tok: Any) -> str:
             if c.dep_ in SUBJECT_DEPS:
                 # the subject's own words, without a relative clause or apposition after it
                 return str(c.doc[c.left_edge.i : c.i + 1].text)
-        cur = cur.head if cur.dep_ == "conj" and cur.head is not cur else None
+        cur = cur.head if cur.dep_ == "conj" and cur.head.i != cur.i else None
     return ""
 
 

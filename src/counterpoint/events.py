@@ -158,7 +158,7 @@ def _subject(pred: Any, rows: Sequence[tuple[int, int, str, str]]) -> Any | None
         for c in cur.children:
             if c.dep_ in ("nsubj", "csubj"):
                 return c
-        cur = cur.head if cur.dep_ == "conj" and cur.head is not cur else None
+        cur = cur.head if cur.dep_ == "conj" and cur.head.i != cur.i else None
     return None
 
 
@@ -247,7 +247,7 @@ def _attached(tok: Any, preds: set[int], inside: set[int]) -> bool:
     while cur.i in inside:
         if cur.i in preds:
             return True
-        if cur.dep_ in DETACHED_DEPS or cur.head is cur:
+        if cur.dep_ in DETACHED_DEPS or cur.head.i == cur.i:  # spaCy makes a new Token per access: no `is`
             return False
         cur = cur.head
     return False

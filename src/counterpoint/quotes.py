@@ -160,7 +160,7 @@ def _subject(tok: Any, quoted: Sequence[tuple[int, int]] = ()) -> Any | None:
             return subj
         if tok.dep_ in {"relcl", "acl"}:
             return tok.head
-        if tok.dep_ not in {"advcl", "xcomp", "conj"} or tok.head is tok:
+        if tok.dep_ not in {"advcl", "xcomp", "conj"} or tok.head.i == tok.i:
             break
         tok = tok.head
     return _adjacent_subject(cue, quoted)
