@@ -62,7 +62,7 @@ def test_time_limit_stops_between_stages_with_a_clear_error() -> None:
 class _NoModels:
     """Resources whose parse gives spaCy's blank English docs (no model load in this test)."""
 
-    def parse(self, texts):  # type: ignore[no-untyped-def]
+    def parse(self, texts, language="en"):  # type: ignore[no-untyped-def]
         import spacy
 
         nlp = spacy.blank("en")

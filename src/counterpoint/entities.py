@@ -362,7 +362,7 @@ def mentions_for(analysis: Analysis, resources: Resources | None = None) -> list
         if doc is None:
             if resources is None:
                 continue
-            doc = resources.parse([art.text])[0]
+            doc = resources.parse([art.text], language=art.language)[0]
         sents = [s.start_char for s in doc.sents]
         names = _names(doc, art.id, sents)
         titles = [t for c in names if (t := _title_mention(doc, c, sents))]

@@ -137,7 +137,7 @@ def run(analysis: Analysis, resources: Resources) -> Analysis:
 
 def _doc(analysis: Analysis, resources: Resources, art: Article) -> Any:
     doc = analysis.parses.get(art.id)
-    return doc if doc is not None else resources.parse([art.text])[0]
+    return doc if doc is not None else resources.parse([art.text], language=art.language)[0]
 
 
 def _dedupe(marks: Iterable[FramingMark]) -> list[FramingMark]:
@@ -523,7 +523,7 @@ def headline_loaded(resources: Resources, art: Article) -> list[str]:
     """Loaded words in the headline (headlines often stand outside the text, so no spans)."""
     if not art.title:
         return []
-    doc = resources.parse([art.title])[0]
+    doc = resources.parse([art.title], language=art.language)[0]
     # Headline grammar ("Port authority caves to union") often leaves spaCy with no verb at all.
     verbless = not any(t.pos_ in ("VERB", "AUX") for t in doc)
     return [m.text for m in loaded_marks(doc, art.id, any_pos=verbless)]

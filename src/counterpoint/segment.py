@@ -114,7 +114,10 @@ def _skip_space(text: str, i: int) -> int:
 
 def run(analysis: Analysis, resources: Resources) -> Analysis:
     """Parse every article once and attach its sentences."""
-    docs = resources.parse(a.text for a in analysis.articles)
-    parses = {a.id: d for a, d in zip(analysis.articles, docs, strict=False)}
+    parses = {}
+    for lang in dict.fromkeys(a.language for a in analysis.articles):
+        arts = [a for a in analysis.articles if a.language == lang]
+        docs = resources.parse((a.text for a in arts), language=lang)
+        parses.update({a.id: d for a, d in zip(arts, docs, strict=True)})
     sentences = {a.id: split_sentences(parses[a.id], a.id) for a in analysis.articles}
     return analysis.update(parses=parses, sentences=sentences)
