@@ -318,3 +318,15 @@ def test_time_expressions_carry_their_resolved_dates() -> None:
     thursday = next(s for s in segs if s["text"] == "Thursday")
     assert "time" in thursday["cls"].split() and thursday["title"] == "date: 2025-03-13"
     assert next(s for s in segs if s["text"] == "Monday")["title"] == "date: not resolved"
+
+
+def test_each_article_and_linked_passage_keeps_its_own_language() -> None:
+    doc = fixture_doc()
+    doc["articles"][1]["language"] = "uk"
+    doc["articles"][0]["language"] = 'en" onmouseover="x'  # hostile metadata falls back to en
+    page = report.render(doc)
+    assert re.search(r'<article class="cp-art" lang="uk"', page)
+    assert re.search(r'<article class="cp-art" lang="en"', page)
+    assert "onmouseover" not in page
+    # The link table shows each side in its own language.
+    assert re.search(r'<span lang="uk">Valmera&#39;s port authority gave in', page)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -120,6 +121,7 @@ def view(doc: dict[str, Any]) -> dict[str, Any]:
                 "title": a.get("title"),
                 "published": a.get("published"),
                 "url": safe_url(a.get("url")),
+                "lang": lang_tag(a.get("language")),
                 "segments": segments(a, i, doc, units.get(a["id"], [])),
                 "units": units.get(a["id"], []),
             }
@@ -144,6 +146,12 @@ def _same(same: Any) -> dict[str, Any]:
     return {"score": float(same.get("score") or 0.0), "verdict": bool(same.get("verdict")), "why": str(same.get("why") or "")}
 
 
+def lang_tag(value: Any) -> str:
+    """A BCP 47 language tag safe for a ``lang`` attribute ('en' when missing or malformed)."""
+    text = str(value or "")
+    return text if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", text) else "en"
+
+
 def safe_url(url: Any) -> str | None:
     """The URL if it is plain http(s); anything else (javascript:, data:) is dropped."""
     return url if isinstance(url, str) and url.lower().startswith(("http://", "https://")) else None
@@ -153,6 +161,8 @@ def build_units(doc: dict[str, Any]) -> tuple[dict[str, list[Unit]], list[dict[s
     """Units per article (sorted by offset) and the alignment rows with their labels."""
     label = article_labels(doc)
     index = {a["id"]: i for i, a in enumerate(doc["articles"])}
+    # Screen readers and fonts pick the script's rules from lang: each passage keeps its own.
+    langs = {a["id"]: lang_tag(a.get("language")) for a in doc["articles"]}
     by_span: dict[tuple[str, int, int], Unit] = {}
 
     def unit(side: dict[str, Any]) -> Unit | None:
@@ -183,7 +193,8 @@ def build_units(doc: dict[str, Any]) -> tuple[dict[str, list[Unit]], list[dict[s
         if rel == "shared":
             links.append((ua, ub))
         rows.append({**al, "why": al.get("why") or "", "tag": tag, "ua": ua.uid, "ub": ub.uid,
-                     "la": label[ua.article], "lb": label[ub.article]})
+                     "la": label[ua.article], "lb": label[ub.article],
+                     "lang_a": langs.get(ua.article, "en"), "lang_b": langs.get(ub.article, "en")})
     for u in doc.get("unique", []):
         un = unit(u)
         if un is not None:
