@@ -160,6 +160,14 @@ def test_denial_against_an_attributed_claim_is_no_conflict(pair) -> None:  # typ
 
 
 @pytest.mark.slow
+def test_denial_against_words_the_other_side_only_quotes_is_no_conflict(pair) -> None:  # type: ignore[no-untyped-def]
+    denial = '"The inquiry is a witch hunt and a total hoax," the mayor wrote.'
+    assert pair(denial, 'His allies assailed the inquiry as a "witch hunt".', "related") is None
+    f = pair(denial, "The inquiry into the witch hunt found forged invoices.", "related")
+    assert f is not None and f.dimension == "negation"
+
+
+@pytest.mark.slow
 def test_swapped_roles(pair) -> None:  # type: ignore[no-untyped-def]
     f = pair("Germany defeated France in the final.", "France defeated Germany in the final.")
     assert f is not None and f.dimension == "role"

@@ -31,6 +31,7 @@ from .conflict_base import (
     topic_of,
 )
 from .model import TimeExpression
+from .segment import quote_regions
 
 ROUND_WIDEN = 0.1  # "about 150" covers at least 150 +/- 10 %
 FURTHER = {"more", "additional", "further", "another", "extra", "new", "second", "third", "fresh"}
@@ -457,7 +458,9 @@ def denial_conflict(a: View, b: View) -> Finding | None:
         return None
     deny, other = (a, b) if da else (b, a)
     cue, topic, speaker = (da or db)[0]
-    shared = topic & _content(other)
+    # Words the other side only quotes ('assailed it as a "witch hunt"') are someone's
+    # characterisation, not the outlet asserting the matter as fact.
+    shared = topic & _content(other, unquoted=True)
     if len(shared) < 2:
         return None
     speakers = _speakers(other)
@@ -515,8 +518,13 @@ def _denies_a_claim(verb: Any) -> bool:
     return any(o.dep_ in ("ccomp", "xcomp") or o.lemma_.lower() in cues()["claimnoun"] for o in objs)
 
 
-def _content(v: View) -> set[str]:
-    return {t.lemma_.lower() for t in v.sent if t.pos_ in ("NOUN", "PROPN", "VERB")} - GENERIC
+def _content(v: View, unquoted: bool = False) -> set[str]:
+    toks = [t for t in v.sent if t.pos_ in ("NOUN", "PROPN", "VERB")]
+    if unquoted:
+        base = v.sent.start_char
+        regions = [(base + s, base + e) for s, e in quote_regions(v.sent.text)]
+        toks = [t for t in toks if not any(s <= t.idx < e for s, e in regions)]
+    return {t.lemma_.lower() for t in toks} - GENERIC
 
 
 # ---- roles --------------------------------------------------------------------------------
