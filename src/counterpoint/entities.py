@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .crossling import has_cyrillic, latin_name
 from .entity_cluster import LOC, NORP, ORG, PER, Config, Item, cluster, name_words
 from .model import Analysis, Entity, Mention, Span
 from .resources import Resources, read_table
@@ -95,7 +96,8 @@ def cluster_config() -> Config:
 
 
 # ---------------------------------------------------------------- the stage ----
-NER_LABELS = {"PERSON": PER, "ORG": ORG, "GPE": LOC, "LOC": LOC, "FAC": LOC, "NORP": NORP, "PROPN": ""}
+# "PER" is natasha's person label (Russian and Ukrainian parses); spaCy's English never emits it.
+NER_LABELS = {"PERSON": PER, "PER": PER, "ORG": ORG, "GPE": LOC, "LOC": LOC, "FAC": LOC, "NORP": NORP, "PROPN": ""}
 OUT_TYPE = {PER: "PERSON", ORG: "ORG", LOC: "GPE", NORP: "NORP", "": "MISC"}
 TYPE_LABEL = {"PERSON": PER, "ORG": ORG, "GPE": LOC, "LOC": LOC, "NORP": NORP}
 TITLE_WINDOW = 10  # tokens before a name searched for its title ("French Defense Minister")
@@ -111,6 +113,7 @@ class Candidate:
     spacy_label: str
     text: str  # the surface form, with a possessor the item's name leaves out
     weak: bool = False  # a lone capitalised sentence opener NER did not tag: kept only if linked
+    normal: str = ""  # nominative form of a Cyrillic name (its display form); "" otherwise
 
 
 @functools.lru_cache(maxsize=1)
@@ -213,12 +216,39 @@ def _possessor(doc: Any, start: int) -> tuple[int, str | None]:
     return start, None
 
 
-def _name_item(doc: Any, aid: str, start: int, end: int, label: str, sents: Sequence[int]) -> Candidate:
-    """A name mention over tokens [start, end): label corrected by the alias data."""
+def nominative(doc: Any, start: int, end: int) -> str:
+    """The dictionary form of a Cyrillic name over tokens [start, end).
+
+    The Russian/Ukrainian parser leaves normal forms in ``doc.user_data["ent_normal"]``
+    (keyed by character offsets); else token lemmas, capitalised like the text, stand in.
+    """
     span = doc[start:end]
-    core = span.text
+    normal = (doc.user_data or {}).get("ent_normal", {}).get((span.start_char, span.end_char))
+    if normal:
+        return str(normal)
+    words = []
+    for tok in span:
+        lemma = tok.lemma_ if tok.lemma_ and has_cyrillic(tok.lemma_) else tok.text
+        words.append(lemma[:1].upper() + lemma[1:] if tok.text[:1].isupper() else lemma)
+    return " ".join(words)
+
+
+def _name_item(doc: Any, aid: str, start: int, end: int, label: str, sents: Sequence[int],
+               language: str = "en") -> Candidate:
+    """A name mention over tokens [start, end): label corrected by the alias data.
+
+    A Cyrillic name is clustered under its English or romanised form (Києві -> Kyiv,
+    Сырского -> Syrskyi), so the English sieves and alias table link it across scripts.
+    """
+    span = doc[start:end]
+    core, normal, known = span.text, "", None
+    if has_cyrillic(core):
+        normal = nominative(doc, start, end)
+        core, known = latin_name(normal, language)
     row = canonical_alias(core)
     lab = TYPE_LABEL.get(row.type, label) if row else label
+    if known and not row:
+        lab = TYPE_LABEL.get(known, label)
     roles, countries = _title(doc, start, stop_at_of=lab not in (PER, ""))
     roles += _appositive_roles(span.root) + (row.roles if row else ())
     if lab in (LOC, NORP):
@@ -232,12 +262,12 @@ def _name_item(doc: Any, aid: str, start: int, end: int, label: str, sents: Sequ
         lab = PER
     item = Item(
         doc=aid, group="comparison", order=doc[start].idx, sent=_sent_index(sents, doc[start].idx),
-        text=core, head=span.root.lemma_.lower(), kind="name", label=lab,
+        text=core, head=core.split()[-1].lower() if normal else span.root.lemma_.lower(), kind="name", label=lab,
         roles=roles + (countries if lab == PER or not modifiers else ()), modifiers=modifiers,
         subject=span.root.dep_ in ("nsubj", "nsubjpass"), plural=False,
     )
     s, e = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
-    return Candidate(s, e, item, OUT_TYPE.get(lab, "MISC"), doc.text[s:e])
+    return Candidate(s, e, item, OUT_TYPE.get(lab, "MISC"), doc.text[s:e], normal=normal)
 
 
 def _sent_index(starts: Sequence[int], offset: int) -> int:
@@ -273,7 +303,7 @@ def _ner_spans(doc: Any) -> list[tuple[int, int, str]]:
     return out
 
 
-def _names(doc: Any, aid: str, sents: Sequence[int]) -> list[Candidate]:
+def _names(doc: Any, aid: str, sents: Sequence[int], language: str = "en") -> list[Candidate]:
     """NER names (minus organisation words inside a title) and proper-noun runs NER missed."""
     out: list[Candidate] = []
     covered: set[int] = set()
@@ -285,7 +315,7 @@ def _names(doc: Any, aid: str, sents: Sequence[int]) -> list[Candidate]:
         root = doc[start:end].root
         if label != "PERSON" and root.dep_ == "compound" and root.head.i >= end and _role_of(root.head):
             continue  # "Defense" in "French Defense Minister" is part of a title
-        out.append(_name_item(doc, aid, start, end, NER_LABELS[label], sents))
+        out.append(_name_item(doc, aid, start, end, NER_LABELS[label], sents, language))
     k = 0
     while k < len(doc):
         if k in covered or not _proper(doc[k]):
@@ -300,7 +330,7 @@ def _names(doc: Any, aid: str, sents: Sequence[int]) -> list[Candidate]:
         elif end - k == 1 and doc[k].lower_ in lower and not doc[k].is_sent_start:
             k = end
             continue  # "Staff" alone, written "staff" elsewhere: not a name
-        cand = _name_item(doc, aid, first, end, "" if first == k else ORG, sents)
+        cand = _name_item(doc, aid, first, end, "" if first == k else ORG, sents, language)
         if end - k == 1 and doc[k].is_sent_start:  # "Editor's note" or "Syrsky, who ..."
             cand = replace(cand, weak=True)
         out.append(cand)
@@ -327,7 +357,11 @@ def _nominals(doc: Any, aid: str, sents: Sequence[int], names: Sequence[Candidat
     """Definite descriptions built on a role word: "the general", "Ukraine's top commander"."""
     taken = {(c.start, c.end) for c in names if c.item.label not in (LOC, NORP)}  # "the French leader"
     out = []
-    for chunk in doc.noun_chunks:
+    try:
+        chunks = list(doc.noun_chunks)
+    except (NotImplementedError, ValueError):  # no noun-chunk rules for this language's parse
+        return []
+    for chunk in chunks:
         root = chunk.root
         role = _role_of(root)
         if not role or root.tag_ in ("NNS", "NNPS") or any(t.ent_type_ in ("PERSON", "ORG") for t in chunk):
@@ -364,7 +398,7 @@ def mentions_for(analysis: Analysis, resources: Resources | None = None) -> list
                 continue
             doc = resources.parse([art.text], language=art.language)[0]
         sents = [s.start_char for s in doc.sents]
-        names = _names(doc, art.id, sents)
+        names = _names(doc, art.id, sents, art.language)
         titles = [t for c in names if (t := _title_mention(doc, c, sents))]
         out += sorted(names + titles + _nominals(doc, art.id, sents, names + titles), key=lambda c: c.start)
     return out
@@ -415,7 +449,9 @@ def _entity(members: Sequence[Candidate]) -> Entity:
     if rows:
         name, etype = rows[0].canonical, rows[0].type
     else:
-        name = max((_display(c.text) for c in names), key=lambda t: len(t.split()))
+        # Latin-script names first: in a mixed-language comparison the English or romanised
+        # form reads for everyone; a Cyrillic-only entity shows its nominative form.
+        name = max((_display(c.normal or c.text) for c in names), key=lambda t: (not has_cyrillic(t), len(t.split())))
         etype = _vote(names)
     mentions = tuple(
         Mention(Span(c.item.doc, c.start, c.end), c.text, etype, "name" if c.item.kind == "name" else "nominal")

@@ -21,8 +21,14 @@ from .resources import DATA
 MODEL_FILE = "align_model.json"
 NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 DATE_LABELS = {"DATE", "TIME"}
-NEGATORS = {"not", "n't", "never", "no", "without", "nor", "neither"}
+# Russian and Ukrainian negators too (не, ни, нет / ні, без), so a negation clash is seen
+# across languages; they never occur in English text.
+NEGATORS = {"not", "n't", "never", "no", "without", "nor", "neither",
+            "не", "ни", "нет", "никогда", "без", "ні", "ніколи"}
 SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+# Russian/Ukrainian scale words by stem ("тысяч", "тисячі", "млн", "мільйонів", ...).
+CYRILLIC_SCALES = (("тыс", 1e3), ("тис", 1e3), ("млн", 1e6), ("миллион", 1e6), ("мільйон", 1e6),
+                   ("млрд", 1e9), ("миллиард", 1e9), ("мільярд", 1e9), ("трлн", 1e12))
 WORD_NUMBERS = {
     w: float(k)
     for k, w in enumerate(
@@ -80,6 +86,8 @@ def _number(tok: Any, nxt: Any) -> float | None:
         return None
     if nxt is not None and nxt.text.lower() in SCALES:
         value *= SCALES[nxt.text.lower()]
+    elif nxt is not None:
+        value *= next((f for stem, f in CYRILLIC_SCALES if nxt.text.lower().startswith(stem)), 1.0)
     return value
 
 
