@@ -2,6 +2,11 @@
 
 Needs: ``parses``.  Adds: ``times`` (one :class:`TimeExpression` per expression).
 
+Russian and Ukrainian text (parsed by natasha, which tags no dates) gets its candidates from
+a small grammar over the calendar words of ``data/slavic_calendar.tsv`` ("во вторник",
+"27 мая 2024 года", "у вівторок", "минулого тижня", "три дні тому" with digits); each is
+rendered in English ("tuesday", "27 may 2024", "last week") and resolved by the same rules.
+
 Candidates are spaCy's DATE and TIME entities (a DATE directly followed by a TIME, as in
 "Friday evening", is one expression). Each is resolved against its article's publication
 date by explicit news-writing rules (a bare weekday in a report is the most recent such day
@@ -15,12 +20,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from .model import Analysis, Span, TimeExpression
-from .resources import Resources
+from .resources import Resources, read_table
 
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -52,6 +58,7 @@ class Expression:
     end: int
     text: str
     future: bool = False
+    english: str = ""  # the English rendering of a Russian or Ukrainian expression
 
 
 def run(analysis: Analysis, resources: Resources) -> Analysis:
@@ -62,7 +69,9 @@ def run(analysis: Analysis, resources: Resources) -> Analysis:
         if doc is None:
             continue
         for ex in candidates(doc):
-            start, end, gran = resolve(ex.text, article.published, future=ex.future)
+            start, end, gran = resolve(ex.english or ex.text, article.published, future=ex.future)
+            if start is None and ex.english:
+                start, end, gran = _dateparser(_strip_preposition(ex.text), article.published, article.language)
             times.append(
                 TimeExpression(Span(article.id, ex.start, ex.end), ex.text, start, end, gran)  # type: ignore[arg-type]
             )
@@ -71,6 +80,8 @@ def run(analysis: Analysis, resources: Resources) -> Analysis:
 
 def candidates(doc: Any) -> list[Expression]:
     """DATE/TIME entities of a spaCy Doc that name a point or range in time."""
+    if doc.user_data.get("language") in SLAVIC:
+        return slavic_candidates(doc)
     ents = [e for e in doc.ents if e.label_ in ("DATE", "TIME")]
     out: list[Expression] = []
     i = 0
@@ -229,8 +240,10 @@ def _ago(t: str, pub: dt.date, future: bool) -> Resolved | None:
     return (dt.date(pub.year - n, 1, 1), dt.date(pub.year - n, 12, 31), "year")
 
 
-def _dateparser(t: str, pub: dt.date) -> Resolved:
+def _dateparser(t: str, pub: dt.date | None, language: str = "en") -> Resolved:
     """Fallback for what the rules above do not cover; day granularity when it parses."""
+    if pub is None:
+        return UNRESOLVED
     try:
         import dateparser
     except ImportError:  # pragma: no cover - dateparser is a declared dependency
@@ -238,7 +251,7 @@ def _dateparser(t: str, pub: dt.date) -> Resolved:
     base = dt.datetime.combine(pub, dt.time(23, 59))
     settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
     try:
-        got = dateparser.parse(t, languages=["en"], settings=settings)  # type: ignore[arg-type]
+        got = dateparser.parse(t, languages=[language], settings=settings)  # type: ignore[arg-type]
     except Exception:  # dateparser raises assorted errors on odd input
         return UNRESOLVED
     if got is None:
@@ -267,3 +280,95 @@ def describe(t: TimeExpression) -> str:
         return f'"{t.text}" ({t.start.isoformat()})'
     return f'"{t.text}" ({t.start.isoformat()} to {t.end.isoformat()})'
 
+
+
+# ---- Russian and Ukrainian ----------------------------------------------------------------
+SLAVIC = ("ru", "uk")
+_YEAR = r"(?:\s+(?P<year>\d{4})(?:\s*(?:года|году|г\.|року|р\.))?)?"
+_PREPOSITIONS = re.compile(r"^(?:во|в|у|на|с|з|із|до|к)\s+", re.I)
+
+
+@functools.cache
+def _calendar(language: str) -> dict[str, dict[str, str]]:
+    """kind -> {form: English value} for one language, from ``data/slavic_calendar.tsv``."""
+    out: dict[str, dict[str, str]] = {}
+    for row in read_table("slavic_calendar.tsv"):
+        if row["language"] == language:
+            sep = "|" if "|" in row["form"] or row["kind"] in ("period", "part") else " "
+            for form in row["form"].split(sep):
+                out.setdefault(row["kind"], {})[form.strip().lower()] = row["value"]
+    return out
+
+
+def _alt(forms: dict[str, str]) -> str:
+    return "|".join(re.escape(f).replace("\\ ", r"\s+") for f in sorted(forms, key=len, reverse=True))
+
+
+@functools.cache
+def _patterns(language: str) -> list[tuple[re.Pattern[str], str]]:
+    """(regex, template) pairs, most specific first; the group ``e`` is the expression."""
+    cal = _calendar(language)
+    month, wday, mod = _alt(cal["month"]), _alt(cal["weekday"]), _alt(cal["modifier"])
+    rows = [
+        (rf"(?P<e>(?P<part>{_alt(cal['part'])})\s+(?P<month>{month}){_YEAR})", "{part} {month}{year}"),
+        (rf"(?P<e>(?P<day>\d{{1,2}})(?:-?(?:го|е|ого))?\s+(?P<month>{month}){_YEAR})", "{day} {month}{year}"),
+        (rf"(?:во?|у)\s+(?P<e>(?P<month>{month}){_YEAR})", "{month}{year}"),
+        (rf"(?P<e>(?P<period>{_alt(cal['period'])}))", "{period}"),
+        (rf"(?P<e>(?:(?P<mod>{mod})\s+)?(?P<wday>{wday}))", "{mod}{wday}"),
+        (rf"(?P<e>(?P<n>\d+)\s+(?P<unit>{_alt(cal['unit'])})\s+(?:назад|тому))", "{n} {unit}s ago"),
+        (rf"(?P<e>(?P<dayword>{_alt(cal['day'])}))", "{dayword}"),
+    ]
+    return [(re.compile(rf"(?<!\w){rx}(?!\w)", re.I), tpl) for rx, tpl in rows]
+
+
+def _render(m: re.Match[str], template: str, cal: dict[str, dict[str, str]]) -> str:
+    """The English text of a match, each calendar word replaced by its value."""
+    g = {k: (v or "").lower() for k, v in m.groupdict().items()}
+    values = {
+        "part": cal.get("part", {}).get(" ".join(g["part"].split()), "") if g.get("part") else "",
+        "month": cal["month"].get(g.get("month", ""), ""),
+        "year": f" {g['year']}" if g.get("year") else "",
+        "day": g.get("day", ""),
+        "period": cal["period"].get(" ".join(g.get("period", "").split()), ""),
+        "mod": f"{cal['modifier'][g['mod']]} " if g.get("mod") else "",
+        "wday": cal["weekday"].get(g.get("wday", ""), ""),
+        "n": g.get("n", ""),
+        "unit": cal["unit"].get(g.get("unit", ""), ""),
+        "dayword": cal["day"].get(g.get("dayword", ""), ""),
+    }
+    return " ".join(template.format(**values).split())
+
+
+def slavic_candidates(doc: Any) -> list[Expression]:
+    """Date expressions of a Russian or Ukrainian Doc, with their English renderings."""
+    language = doc.user_data["language"]
+    cal = _calendar(language)
+    found: list[Expression] = []
+    for rx, template in _patterns(language):
+        for m in rx.finditer(doc.text):
+            a, b = m.span("e")
+            if any(a < x.end and x.start < b for x in found):
+                continue
+            english = _render(m, template, cal)
+            if english:
+                found.append(Expression(a, b, m.group("e"), _slavic_future(doc, a, b), english))
+    return sorted(found, key=lambda x: x.start)
+
+
+def _slavic_future(doc: Any, start: int, end: int) -> bool:
+    """Whether the expression's verb is in the future tense ("встретятся во вторник")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    head = span.root.head
+    for _ in range(3):
+        if head.pos_ in ("VERB", "AUX"):
+            break
+        head = head.head
+    aux = any(c.lemma_ in ("быть", "бути", "буде", "будуть") for c in head.children if c.dep_ == "aux")
+    return "Fut" in head.morph.get("Tense") or aux
+
+
+def _strip_preposition(text: str) -> str:
+    """dateparser reads "вівторок" but not "у вівторок"."""
+    return _PREPOSITIONS.sub("", text.strip())
