@@ -33,6 +33,7 @@ from typing import Any, Protocol
 from . import temporal
 from .conflict_base import GENERIC, Finding, View, cues, view, view_of_doc, view_of_text
 from .conflict_rules import Quantity, detect, parse_number, quantities, status
+from .crossling import similarity_matrix
 from .model import Alignment, Analysis, Span
 from .resources import Resources
 
@@ -223,9 +224,10 @@ def _extra_pairs(analysis: Analysis, resources: Resources, ctx: _Context) -> Ite
     if len(spans) < 2 or not flat:
         return []
     linked = [(al.a, al.b) for al in analysis.alignments]
-    vecs = resources.embed([analysis.text_of(s) for s in flat])
+    # MiniLM for English; multilingual e5, calibrated onto MiniLM's scale, across languages
+    sims = similarity_matrix(resources, (a.language for a in analysis.articles),
+                             [analysis.text_of(s) for s in flat])
     index = {s: i for i, s in enumerate(flat)}
-    sims = vecs @ vecs.T
     out = []
     for i, a in enumerate(flat):
         for b in flat[i + 1 :]:

@@ -206,3 +206,32 @@ def similarity_matrix(resources: Any, languages: Iterable[str], texts: Sequence[
         return calibrated(vecs @ vecs.T)  # type: ignore[no-any-return]
     vecs = resources.embed(texts)
     return vecs @ vecs.T  # type: ignore[no-any-return]
+
+
+def latin_view(form: str, language: str = "") -> tuple[str, bool]:
+    """(Latin rendering of a surface form, whether it is only a stem) for comparing spellings.
+
+    A name the data knows gives its English name, whatever its case (Києві -> Kyiv); another
+    Cyrillic form gives its romanised stem (Покровськом -> Pokrovsk), which matches any Latin
+    spelling it begins. Latin forms come back unchanged.
+    """
+    if not has_cyrillic(form):
+        return form, False
+    known = cyrillic_index().get(stem_key(form))
+    if known:
+        return known[0], False
+    return romanise(stem_key(form), language), True
+
+
+# Endings no nominative of a place or surname has (instrumental, locative, genitive/dative of
+# adjectival surnames): a name left in such a case by the parser is cut to its stem.
+OBLIQUE = ("ами", "ями", "ого", "ому", "ему", "его", "ові", "еві", "ом", "ем", "ою", "ею", "єю", "ах", "ях")
+
+
+def oblique_stem(name: str) -> str:
+    """A Cyrillic name with oblique-case endings cut off its words ("Покровском" -> "Покровск")."""
+    words = []
+    for w in name.split():
+        end = next((e for e in OBLIQUE if w.lower().endswith(e) and len(w) - len(e) >= MIN_STEM), "")
+        words.append(w[: len(w) - len(end)] if end else w)
+    return " ".join(words)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .crossling import has_cyrillic, latin_name
+from .crossling import has_cyrillic, latin_name, oblique_stem
 from .entity_cluster import LOC, NORP, ORG, PER, Config, Item, cluster, name_words
 from .model import Analysis, Entity, Mention, Span
 from .resources import Resources, read_table
@@ -82,9 +82,9 @@ def alias_note(form: str) -> str | None:
 
 @functools.lru_cache(maxsize=1)
 def role_classes() -> dict[str, frozenset[str]]:
-    """Role word -> classes (data/roles.tsv); repeated words take the union."""
+    """Role word -> classes (data/roles.tsv, Russian/Ukrainian roles_slavic.tsv); repeated words take the union."""
     out: dict[str, set[str]] = {}
-    for r in read_table("roles.tsv"):
+    for r in read_table("roles.tsv") + read_table("roles_slavic.tsv"):
         out.setdefault(r["word"].lower(), set()).update(c for c in r["classes"].split(",") if c)
     return {k: frozenset(v) for k, v in out.items()}
 
@@ -225,7 +225,8 @@ def nominative(doc: Any, start: int, end: int) -> str:
     span = doc[start:end]
     normal = (doc.user_data or {}).get("ent_normal", {}).get((span.start_char, span.end_char))
     if normal:
-        return str(normal)
+        # left as written: cut endings no nominative has, or the key would carry the case
+        return oblique_stem(str(normal)) if normal == span.text else str(normal)
     words = []
     for tok in span:
         lemma = tok.lemma_ if tok.lemma_ and has_cyrillic(tok.lemma_) else tok.text
@@ -240,6 +241,9 @@ def _name_item(doc: Any, aid: str, start: int, end: int, label: str, sents: Sequ
     A Cyrillic name is clustered under its English or romanised form (Києві -> Kyiv,
     Сырского -> Syrskyi), so the English sieves and alias table link it across scripts.
     """
+    if has_cyrillic(doc[start:end].text):
+        while end - start > 1 and _role_of(doc[start]):
+            start += 1  # "Головнокомандувач ЗСУ": the title is not part of the name
     span = doc[start:end]
     core, normal, known = span.text, "", None
     if has_cyrillic(core):
@@ -253,6 +257,8 @@ def _name_item(doc: Any, aid: str, start: int, end: int, label: str, sents: Sequ
     roles += _appositive_roles(span.root) + (row.roles if row else ())
     if lab in (LOC, NORP):
         roles, countries = (), ()
+    if normal and lab == ORG:  # "Главнокомандующий ВСУ": a genitive, no "of" stops the title
+        roles = tuple(r for r in roles if "person" not in role_classes().get(r, ()))
     modifiers: tuple[str, ...] = ()
     if lab in (ORG, "") and not row:
         new_start, country = _possessor(doc, start)
@@ -296,7 +302,8 @@ def _ner_spans(doc: Any) -> list[tuple[int, int, str]]:
                 end, label = stop, "PROPN"
         if out and label == "PERSON":
             p_start, p_end, p_label = out[-1]
-            if p_end == start and p_end - p_start == 1 and p_label != "PERSON" and _proper(doc[p_start]):
+            if (p_end == start and p_end - p_start == 1 and p_label != "PERSON" and _proper(doc[p_start])
+                    and not doc[p_start].text.isupper()):  # an acronym (ВСУ, NATO) is no first name
                 out[-1] = (p_start, end, "PERSON")
                 continue
         out.append((start, end, label))

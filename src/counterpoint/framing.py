@@ -20,10 +20,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .crossling import latin_view, needs_cross
 from .model import Analysis, Article, Entity, FramingMark, Span
 from .resources import Resources, read_table
 from .segment import quote_regions
 
+LANGUAGE_NAMES = {"uk": "Ukrainian", "ru": "Russian", "en": "English"}
 KINDS: tuple[str, ...] = ("naming", "loaded", "sourcing", "hedge", "emphasis")
 # Minimum negative VADER valence for a word with no entry in loaded_terms.tsv to count as
 # evaluative. Only negative words: on BABE's dev half positive-valence words were biased words
@@ -188,6 +190,7 @@ def _alias_note(form: str) -> str | None:
 def naming_marks(analysis: Analysis) -> list[FramingMark]:
     """Mark every mention whose spelling differs between outlets, on each side."""
     outlets = {a.id: a.outlet or a.id for a in analysis.articles}
+    languages = {a.id: a.language for a in analysis.articles}
     marks: list[FramingMark] = []
     for ent in analysis.entities:
         forms = ent.forms()
@@ -195,7 +198,10 @@ def naming_marks(analysis: Analysis) -> list[FramingMark]:
             continue
         for aid, own in forms.items():
             others = {o: f for o, f in forms.items() if o != aid}
-            variant = _variant_forms(own, others, outlets)
+            if needs_cross(languages.values()):
+                variant = _cross_script_forms(own, others, outlets, languages, aid)
+            else:
+                variant = _variant_forms(own, others, outlets)
             marks += _mark_forms(ent, aid, variant)
     return marks
 
@@ -216,6 +222,34 @@ def _variant_forms(
             theirs = _closest_form(oforms, {o for _, o in pairs}) if pairs else oforms[0]
             reason = _alias_note(form) or by_alias or "a different spelling of the same name"
             out[form] = f"{form!r}: {reason}; {outlets[other]} writes {theirs!r}"
+    return out
+
+
+def _cross_script_forms(own: Sequence[str], others: dict[str, tuple[str, ...]], outlets: dict[str, str],
+                        languages: dict[str, str], aid: str) -> dict[str, str]:
+    """Like :func:`_variant_forms`, comparing forms in any script through their Latin view.
+
+    Київ (uk) and Kyiv (en) are one naming; Kiev (en) against Київ is the exonym. The note
+    quotes the other outlet's form in its own script.
+    """
+    out: dict[str, str] = {}
+    for form in own:
+        view, stem = latin_view(form, languages.get(aid, ""))
+        toks = _name_tokens(view)
+        for other, oforms in others.items():
+            views = {f: latin_view(f, languages.get(other, "")) for f in oforms}
+            otoks = set().union(*(_name_tokens(v) for v, _ in views.values()))
+            stems = {t for v, stem in views.values() if stem for t in _name_tokens(v)}
+            # a stem (an inflected name the data does not know) matches the spelling it begins
+            mine = {t for t in toks - otoks if not any(t.startswith(s) for s in stems)
+                    and not (stem and any(o.startswith(t) for o in otoks))}
+            pairs = [(t, o) for t in mine for o in otoks - toks if spelling_variants(t, o)]
+            note = _alias_note(form) or (f"{LANGUAGE_NAMES.get(languages.get(aid, ''), 'Cyrillic')} form of {view}"
+                                         if view != form and not stem else None)
+            if not pairs and not (note and mine):
+                continue
+            theirs = next((f for f, (v, _) in views.items() if _name_tokens(v) & {o for _, o in pairs}), oforms[0])
+            out[form] = f"{form!r}: {note or 'a different spelling of the same name'}; {outlets[other]} writes {theirs!r}"
     return out
 
 
