@@ -232,3 +232,38 @@ def test_error_rows_do_not_stop_the_table(capsys: pytest.CaptureFixture[str]) ->
     xl.print_table(rows, {"uk_uk": "NotImplementedError: no uk pipeline yet"}, gap)
     out = capsys.readouterr().out
     assert "uk_uk     ERROR NotImplementedError" in out and "below target: " in out
+
+
+# ---- the parallel sentences of scripts/eval_crossling_embed.py ------------------------------
+def test_parallel_sentences_are_complete_and_keep_their_numbers() -> None:
+    from scripts import eval_crossling_embed as emb
+
+    texts, variants = emb.load_parallel()
+    n = len(texts["en"])
+    assert n == 35 and all(len(texts[lang]) == n for lang in emb.LANGS)
+    assert all(0 <= k < 30 and v >= 30 for v, k in variants.items())
+    for k in range(n):
+        digits = {lang: set(re.findall(r"\d+", texts[lang][k].replace("000", ""))) for lang in emb.LANGS}
+        assert all(d <= digits["en"] for d in digits.values()), (k, digits)
+        assert len({texts[lang][k] for lang in emb.LANGS}) == len(emb.LANGS)
+
+
+def test_retrieval_figures_on_hand_made_vectors() -> None:
+    import numpy as np
+
+    from scripts import eval_crossling_embed as emb
+
+    # Six rows in one story; row 5 is a near miss of row 0 (cosine 0.6). y swaps rows 1 and 2:
+    # top-1 holds for 4 of 6 rows each way, and the translations beat the near miss.
+    x = np.eye(6, dtype=np.float32)
+    x[5] = np.array([0.6, 0, 0, 0, 0, 0.8], dtype=np.float32)
+    y = x[[0, 2, 1, 3, 4, 5]]
+    fig = emb.pair_figures(x, y, {5: 0})
+    assert fig["top1"] == pytest.approx(4 / 6)
+    assert fig["cos_near_miss"] == pytest.approx(0.6) and fig["variant_ok"] == 1.0
+    # When the near miss's "translation" is row 0's vector, it wins only one comparison of four.
+    y[5] = x[0]
+    assert emb.pair_figures(x, y, {5: 0})["variant_ok"] == pytest.approx(0.25)
+    assert emb.threshold_accuracy([0.9, 0.8], [0.1, 0.2]) == (1.0, pytest.approx(0.8))
+    acc, _ = emb.threshold_accuracy([0.5, 0.1], [0.4, 0.3])
+    assert acc == pytest.approx(0.75)
