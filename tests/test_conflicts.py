@@ -161,9 +161,12 @@ def test_denial_against_an_attributed_claim_is_no_conflict(pair) -> None:  # typ
 
 @pytest.mark.slow
 def test_denial_against_words_the_other_side_only_quotes_is_no_conflict(pair) -> None:  # type: ignore[no-untyped-def]
-    denial = '"The inquiry is a witch hunt and a total hoax," the mayor wrote.'
-    assert pair(denial, 'His allies assailed the inquiry as a "witch hunt".', "related") is None
-    f = pair(denial, "The inquiry into the witch hunt found forged invoices.", "related")
+    # Found on a real pair: a quoted tweet calling the inquiry a "Witch Hunt" and a "Hoax"
+    # against a report that his allies called it a "witch hunt".
+    denial = '"Strzok was in charge of the Witch Hunt. It is a total Hoax," the president wrote.'
+    assert pair(denial, 'His allies assailed the Russia investigation as an illegitimate "witch hunt".', "related") is None
+    # The same words in the outlet's own voice still conflict with the denial.
+    f = pair(denial, "Strzok was in charge of the witch hunt for months.", "related")
     assert f is not None and f.dimension == "negation"
 
 
