@@ -217,6 +217,12 @@ def evaluate(shared: Path) -> dict[str, float]:
     flat = {f"{p}.{c}": v for p, fig in rows.items() for c, v in fig.items()}
     flat["pairs_run"] = float(len(rows))
     flat["pairs_failed"] = float(len(errors))
+    same = [rows[pair_name(la, la)]["score"] for la in LANGS if pair_name(la, la) in rows]
+    if len(same) == len(LANGS):
+        for name, fig in rows.items():
+            if name.split("_")[0] != name.split("_")[1]:
+                flat[f"gap_all.{name}.score"] = fig["score"] - sum(same) / len(same)
+                print(f"{name}: score gap to the mean of all three same-language pairs {flat[f'gap_all.{name}.score']:+.3f}")
     if gap:
         flat["worst_gap.score"] = min(g["score"] for g in gap.values())
         for c in ("shared_recall", "link_f1", "entity_link_recall", "entity_separation"):
