@@ -9,7 +9,8 @@ scope, singletons kept) and scored with MUC, B3, CEAF-e and their mean (CoNLL F1
 - ``learned``: the sieve (:func:`counterpoint.entity_cluster.cluster`, without its
   cross-document description pass) merged further by :func:`counterpoint.entity_pairs.merge`,
   average link over a logistic-regression pair model learned on the dev split only
-  (``scripts/train_entity_pairs.py``; weights in ``src/counterpoint/data/entity_pair_model.json``);
+  (``scripts/train_entity_pairs.py``; weights in ``src/counterpoint/data/entity_pair_model.json``),
+  with cannot-links between expressions naming different weekdays, months, years or dates;
 - ``sieve``: the rule sieve alone, as the pipeline runs it (:func:`counterpoint.entities.resolve`);
 - ``baseline``: the same lowercased head lemma within a topic, measured in the same run.
 

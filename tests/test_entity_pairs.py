@@ -15,6 +15,8 @@ from counterpoint.entity_pairs import (
     load_model,
     merge,
     pair_features,
+    time_conflicts,
+    time_key,
 )
 
 
@@ -88,3 +90,29 @@ def test_shipped_model_matches_the_feature_list() -> None:
     # the learned weights agree with the evidence: a sieve link and similar strings raise the score
     assert model.weights[FEATURES.index("sieve")] > 0
     assert model.weights[FEATURES.index("text_cos")] > 0
+
+
+def test_time_key_reads_calendar_names_dates_and_years() -> None:
+    days, months, years, dates = time_key("early Sunday , Feb . 1 , 2009")
+    assert days == {"sunday"} and months == {"february"} and years == {"2009"} and dates == {"february 1"}
+    assert time_key("on Sept . 13")[3] == {"september 13"}
+    assert time_key("Tues.")[0] == {"tuesday"}
+    # lower-case "may" is a verb and "sat" a past tense, not calendar names
+    assert not any(time_key("he may have sat down"))
+    assert not any(time_key("last week"))
+
+
+def test_time_conflicts_only_between_expressions_naming_different_times() -> None:
+    clash = time_conflicts(["Friday", "Saturday night", "last week", "Friday evening", "February 3 , 2009", "Feb . 1"])
+    assert clash[0, 1] and clash[1, 3]  # different weekdays
+    assert not clash[0, 2] and not clash[0, 3]  # vague, or the same day
+    assert clash[4, 5]  # same month, different day
+    assert not clash[0, 4]  # a weekday and a date: nothing says they differ
+
+
+def test_merge_never_joins_different_weekdays_however_similar() -> None:
+    ments = [mention("Friday", "d1", kind="name"), mention("Saturday", "d2", kind="name"),
+             mention("on Friday", "d3")]
+    model = PairModel(weights=(0.0,) * len(FEATURES), bias=10.0, threshold=0.5, pronoun_weight=0.2)
+    labels = merge(ments, vectors(unit_rows([1, 0], [1, 0], [1, 0])), [0, 1, 2], model)
+    assert labels[0] == labels[2] != labels[1]

@@ -15,7 +15,9 @@ Cost is quadratic *inside a block*; callers keep blocks small (topics, compariso
 
 from __future__ import annotations
 
+import calendar
 import json
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ import numpy as np
 from counterpoint.entity_cluster import Item
 
 MODEL_PATH = Path(__file__).with_name("data") / "entity_pair_model.json"
+CANNOT = -1000.0  # pair score of a cannot-link: any cluster mean containing it stays below threshold
 KINDS = ("name", "nominal", "pronoun")
 BASE = (
     "sieve", "same_head", "ctx_cos", "text_cos", "head_cos", "sent_cos", "doc_cos", "gov_cos",
@@ -143,6 +146,64 @@ def pair_features(ments: Sequence[Mention], vec: Vectors, idx: Sequence[int], si
     return np.concatenate([base, *extra], axis=1)
 
 
+_DAY_NAMES = tuple(d.lower() for d in calendar.day_name)
+_MONTH_NAMES = tuple(m.lower() for m in calendar.month_name if m)
+
+
+def _calendar_name(word: str, names: Sequence[str]) -> str | None:
+    """The full weekday or month name a word spells, or abbreviates when capitalised ("Feb", "Sept").
+
+    A lower-case abbreviation is a word ("sat", "wed", "mar"), and lower-case "may" a verb.
+    """
+    low = word.lower()
+    if low in names and (low != "may" or word[0].isupper()):
+        return low
+    if len(low) >= 3 and word[0].isupper():
+        hits = [n for n in names if n.startswith(low)]
+        return hits[0] if len(hits) == 1 and low != "may" else None
+    return None
+
+
+@lru_cache(maxsize=16384)
+def time_key(text: str) -> tuple[frozenset[str], ...]:
+    """Weekdays, months, years and month-days a time expression names ("early Sunday, Feb. 1, 2009").
+
+    Calendar names come from :mod:`calendar` (English locale).
+    """
+    words = re.findall(r"[A-Za-z]+|\d+", text)
+    days = frozenset(d for w in words if (d := _calendar_name(w, _DAY_NAMES)))
+    months = [(k, m) for k, w in enumerate(words) if (m := _calendar_name(w, _MONTH_NAMES))]
+    years = frozenset(w for w in words if len(w) == 4 and w.isdigit() and 1800 < int(w) < 2200)
+    dated = set()
+    for k, month in months:  # "February 1", "1 February"; a year right after the month is no day
+        for w in words[max(k - 1, 0) : k] + words[k + 1 : k + 2]:
+            if w.isdigit() and 1 <= int(w) <= 31:
+                dated.add(f"{month} {int(w)}")
+    return days, frozenset(m for _, m in months), years, frozenset(dated)
+
+
+def time_conflicts(texts: Sequence[str]) -> np.ndarray:
+    """Square boolean matrix: the two expressions name different weekdays, months, years or dates.
+
+    "Friday" and "Saturday" never corefer, whatever their contexts' similarity; "Friday"
+    and "last week" say nothing against each other.
+    """
+    keys = [time_key(t) for t in texts]
+    timed = [i for i, k in enumerate(keys) if any(k)]
+    out = np.zeros((len(texts), len(texts)), dtype=bool)
+    for n, i in enumerate(timed):
+        for j in timed[n + 1 :]:
+            if any(a and b and not a & b for a, b in zip(keys[i], keys[j], strict=True)):
+                out[i, j] = out[j, i] = True
+    return out
+
+
+def constrain(ments: Sequence[Mention], idx: Sequence[int], probs: np.ndarray) -> np.ndarray:
+    """Pair probabilities (``np.triu_indices`` order over ``idx``) with cannot-links set to :data:`CANNOT`."""
+    clash = time_conflicts([ments[i].text for i in idx])[np.triu_indices(len(idx), 1)]
+    return np.where(clash, CANNOT, probs)
+
+
 def average_link(init: Sequence[int], probs: np.ndarray, weights: np.ndarray, threshold: float) -> list[int]:
     """Merge the clusters ``init`` while their weighted mean pair probability reaches ``threshold``.
 
@@ -188,6 +249,7 @@ def merge(ments: Sequence[Mention], vec: Vectors, sieve: Sequence[int], model: P
     out: list[Any] = [None] * len(ments)
     for group, idx in blocks.items():
         probs = model.probabilities(pair_features(ments, vec, idx, sieve)) if len(idx) > 1 else np.zeros(0)
+        probs = constrain(ments, idx, probs)
         weights = np.array([model.pronoun_weight if ments[i].item.kind == "pronoun" else 1.0 for i in idx])
         for i, lab in zip(idx, average_link([sieve[i] for i in idx], probs, weights, model.threshold), strict=True):
             out[i] = (group, lab)
