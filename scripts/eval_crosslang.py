@@ -190,7 +190,7 @@ def print_table(rows: dict[str, dict[str, float]], errors: dict[str, str], gap: 
         print(f"{name:8s}" + "".join(f"{rows[name].get(c, float('nan')):7.3f}" for c in CHECKS))
     print("\nGap to the mean of the same-language pairs of both languages (target: |gap| <= 0.1)")
     for name, g in gap.items():
-        worst = [c for c, v in g.items() if v < -0.1]
+        worst = [c for c, v in g.items() if v < -0.1 - 1e-9]
         print(f"{name:8s}" + "".join(f"{g.get(c, float('nan')):+7.3f}" for c in CHECKS)
               + (f"   below target: {', '.join(worst)}" if worst else "   within target"))
     missing = [pair_name(la, lb) for la, lb in PAIRS if la != lb and pair_name(la, lb) not in gap]
