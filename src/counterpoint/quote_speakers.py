@@ -29,11 +29,22 @@ PRONOUNS = {
     "he": "m", "him": "m", "she": "f", "her": "f", "they": "p", "them": "p",
     "it": "n", "i": "1", "we": "1", "you": "2",
 }
+# Russian and Ukrainian personal pronouns (the parse of Ukrainian often mis-tags them, so
+# they count as pronouns whatever their tag)
+SLAVIC_PRONOUNS = {
+    "он": "m", "она": "f", "они": "p", "оно": "n", "я": "1", "мы": "1", "вы": "2",
+    "він": "m", "вона": "f", "вони": "p", "воно": "n", "ми": "1", "ви": "2",
+}
+PRONOUNS.update(SLAVIC_PRONOUNS)
+SLAVIC_LANGUAGES = {"ru", "uk"}
 HONORIFIC = {"mr": "m", "mr.": "m", "sir": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f"}
 BINDING = {"his": "m", "him": "m", "himself": "m", "her": "f", "hers": "f", "herself": "f"}
 ORG_WORDS = {"ministry", "forces", "department", "agency", "office", "council", "party", "committee"}
 # Slavic surnames mark gender: Zakharova, Tymoshenko-free endings only (-ko is both)
-SLAVIC_SURNAME = re.compile(r"(?:(ova|eva|yova|skaya|ska|cka|ová)|(?:ov|ev|sky|skyi|skiy|ski|cki))$")
+SLAVIC_SURNAME = re.compile(
+    r"(?:(ova|eva|yova|skaya|ska|cka|ová|ова|ева|ёва|ина|ская|цкая|ська|цька)"
+    r"|(?:ov|ev|sky|skyi|skiy|ski|cki|ов|ев|ёв|ин|ский|цкий|ський|цький))$"
+)
 LOOKBACK = 4  # sentences searched for an antecedent: news re-names speakers within a few
 
 
@@ -48,8 +59,10 @@ class Lexicon:
 @functools.lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """The cue and role tables, read once."""
-    cues = {r["lemma"]: (r["kind"], r["needs_quote"] == "1") for r in read_table("speech_cues.tsv")}
-    roles = {r["word"]: (r["kind"], r["role"], r["gender"]) for r in read_table("role_words.tsv")}
+    cue_rows = read_table("speech_cues.tsv") + read_table("slavic_speech_cues.tsv")
+    role_rows = read_table("role_words.tsv") + read_table("slavic_role_words.tsv")
+    cues = {r["lemma"]: (r["kind"], r["needs_quote"] == "1") for r in cue_rows}
+    roles = {r["word"]: (r["kind"], r["role"], r["gender"]) for r in role_rows}
     return Lexicon(cues, roles)
 
 
@@ -223,12 +236,12 @@ def resolve(doc: Any, a: Attribution, cands: Sequence[Candidate], done: Sequence
     if a.source_i is None or a.source is None:
         return Speaker(None, None, "none")
     tok = doc[a.source_i]
-    ns = name_span(tok)
+    ns = name_span(tok) or _slavic_named_role(tok)
     if ns is not None:
         return Speaker(ns, doc.text[ns[0] : ns[1]], "named")
     low, lemma = tok.lower_, tok.lemma_.lower()
     written = doc.text[a.source[0] : a.source[1]]
-    if tok.pos_ == "PRON" and low in PRONOUNS:
+    if (tok.pos_ == "PRON" or low in SLAVIC_PRONOUNS) and low in PRONOUNS:
         return _pronoun(PRONOUNS[low], a, cands, done, written)
     role = lex.roles.get(low) or lex.roles.get(lemma)
     if role is None:
@@ -253,6 +266,19 @@ def resolve(doc: Any, a: Attribution, cands: Sequence[Candidate], done: Sequence
     pool = [c for c in cands if _person_like(c) and (gender == "-" or c.gender in {"", gender})]
     hit = _best(pool, a.sentence, a.source[0], lambda c: 2.0 if low in c.context or lemma in c.context else 1.0)
     return _found(hit, written, "nominal", role_name)
+
+
+def _slavic_named_role(tok: Any) -> tuple[int, int] | None:
+    """The name a Russian or Ukrainian role noun introduces: "директор ГЭС Алексей Гнатюк".
+
+    In UD the name hangs on the role noun as an apposition (spaCy's English parse makes the
+    role a compound of the name instead, which ``name_span`` already covers)."""
+    if tok.doc.user_data.get("language") not in SLAVIC_LANGUAGES or tok.pos_ not in ("NOUN", "PROPN"):
+        return None
+    for c in tok.children:
+        if c.dep_ in ("appos", "flat", "nmod") and c.i > tok.i and c.ent_type_ == "PERSON":
+            return name_span(c)
+    return None
 
 
 def _found(hit: Candidate | None, written: str, how: str, role: str | None = None) -> Speaker:

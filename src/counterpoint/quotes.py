@@ -20,6 +20,7 @@ from typing import Any
 
 from .model import Analysis, Quote, QuoteMatch, Sentence, Span
 from .quote_speakers import (
+    SLAVIC_PRONOUNS,
     Attribution,
     Lexicon,
     Speaker,
@@ -170,6 +171,8 @@ def _adjacent_subject(cue: Any, quoted: Sequence[tuple[int, int]]) -> Any | None
     """A noun right next to the cue when the parse gave it no subject: 'said Ellis', 'X said'."""
     doc = cue.doc
     nxt = doc[cue.i + 1] if cue.i + 1 < len(doc) else None
+    if nxt is not None and nxt.lower_ in SLAVIC_PRONOUNS:  # "— сказав він": often mis-tagged
+        return nxt
     if nxt is not None and nxt.pos_ == "PROPN" and nxt.ent_type_ not in {"DATE", "TIME"}:
         while nxt.i + 1 < len(doc) and doc[nxt.i + 1].pos_ == "PROPN":
             nxt = doc[nxt.i + 1]
@@ -204,7 +207,7 @@ def _kind(text: str, sent: Sentence, region: tuple[int, int], cue: Any | None) -
     before = text[sent.span.start : region[0]].rstrip()
     s, _ = inner(text, region)
     opens = text[s : s + 1].isupper() or text[s : s + 1] in "[("
-    if not before or before.endswith(":"):
+    if not before or before.endswith(":") or before in DASHES:  # dash: Slavic dialogue speech
         return "direct"
     if opens and before.endswith(",") and cue is not None and cue.idx < region[0]:
         return "direct"

@@ -9,6 +9,7 @@ of several sentences, or one interrupted by its attribution, stays in one senten
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .model import Analysis, Sentence, Span
@@ -17,6 +18,8 @@ from .resources import Resources
 # Opening mark -> closing marks it may pair with (German „…“ and „…” both occur).
 PAIRS = {"“": "”", "«": "»", "„": "“”", "‘": "’", "‹": "›", "「": "」"}
 STRAIGHT = '"'
+DIALOGUE_DASHES = "—–"
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
 
 def quote_regions(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -26,7 +29,7 @@ def quote_regions(text: str, start: int = 0, end: int | None = None) -> list[tup
     (‘ ’ inside a word) is not a quote. Unclosed marks close at the paragraph's end.
     """
     end = len(text) if end is None else end
-    regions: list[tuple[int, int]] = []
+    regions: list[tuple[int, int]] = dialogue_regions(text, start, end)
     i = start
     while i < end:
         c = text[i]
@@ -35,9 +38,35 @@ def quote_regions(text: str, start: int = 0, end: int | None = None) -> list[tup
             i += 1
             continue
         j = _find_close(text, i + 1, end, closers)
-        regions.append((i, j))
+        if not any(s <= i < e for s, e in regions):
+            regions.append((i, j))
         i = j
-    return regions
+    return sorted(regions)
+
+
+def dialogue_regions(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Speech in Russian/Ukrainian dialogue style, without quotation marks.
+
+    A paragraph opening with a dash is speech up to the next spaced dash ("— Мы не отступим,
+    — сказал он. — Это наша земля."): the parts alternate speech, attribution, speech.
+    Dashes are not part of a region. Only paragraphs in Cyrillic script: an English
+    paragraph opening with a dash is a list item or a byline."""
+    out: list[tuple[int, int]] = []
+    for p0, p1 in paragraphs(text):
+        a, b = max(p0, start), min(p1, end)
+        if a >= b or text[a] not in DIALOGUE_DASHES or a != p0 or not _CYRILLIC.search(text, a, b):
+            continue
+        cuts = [m.start() for m in re.finditer(rf"\s[{DIALOGUE_DASHES}]\s", text[a:b])]
+        bounds = [a + 1, *(a + c for c in cuts), b]
+        for k in range(0, len(bounds) - 1, 2):
+            s, e = bounds[k], bounds[k + 1]
+            while s < e and (text[s].isspace() or text[s] in DIALOGUE_DASHES):
+                s += 1
+            while e > s and (text[e - 1].isspace() or text[e - 1] in ","):
+                e -= 1
+            if e > s:
+                out.append((s, e))
+    return out
 
 
 def _find_close(text: str, i: int, end: int, closers: str) -> int:
@@ -96,8 +125,8 @@ def _join_interrupted(text: str, cuts: list[int], inside: list[tuple[int, int]])
     keep = [cuts[0]]
     for k in range(1, len(cuts) - 1):
         prev, cut = keep[-1], cuts[k]
-        opens_prev = any(s == _skip_space(text, prev) for s, _ in inside)
-        opens_next = any(s == _skip_space(text, cut) for s, _ in inside)
+        opens_prev = any(s == _speech_start(text, prev) for s, _ in inside)
+        opens_next = any(s == _speech_start(text, cut) for s, _ in inside)
         tail_start = max((e for s, e in inside if prev <= s and e <= cut), default=None)
         short_tail = tail_start is not None and len(text[tail_start:cut].split()) <= 6
         if not (opens_prev and opens_next and short_tail):
@@ -109,6 +138,14 @@ def _join_interrupted(text: str, cuts: list[int], inside: list[tuple[int, int]])
 def _skip_space(text: str, i: int) -> int:
     while i < len(text) and text[i].isspace():
         i += 1
+    return i
+
+
+def _speech_start(text: str, i: int) -> int:
+    """Where a quotation opening at ``i`` starts: after spaces, and after a dialogue dash."""
+    i = _skip_space(text, i)
+    if i < len(text) and text[i] in DIALOGUE_DASHES and _CYRILLIC.search(text, i, i + 200):
+        i = _skip_space(text, i + 1)
     return i
 
 

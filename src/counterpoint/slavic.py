@@ -221,6 +221,8 @@ def _uk_word(word: str, ru_normal: str) -> str:
     for end, nom in _UK_ADJECTIVAL:
         if low.endswith(end) and len(low) > len(end) + 2:
             return word[: -len(end)] + nom
+    if low.endswith(("єві", "єва")) and len(low) > 4:  # Києві/Києва -> Київ: no other noun class ends so
+        return word[:-3] + "їв"
     mapped, norm = russianize(word).lower(), ru_normal.lower()
     k = 0
     while k < min(len(mapped), len(norm)) and mapped[k] == norm[k]:
@@ -255,8 +257,11 @@ def _build_doc(text: str, ndoc: Any, language: str) -> Any:
         head = index.get(tok.head_id)
         heads.append(k if head is None else src.index(head))
         deps.append(_dep(tok, language))
-        pos.append(tok.pos or "X")
-        lemmas.append(_lemma(tok, words[k], language))
+        lemma = _lemma(tok, words[k], language)
+        # the Russian tagger often takes a Ukrainian reporting verb for a noun ("розповіла")
+        verb = language == "uk" and tok.pos not in ("VERB", "AUX") and uk_verb_lemma(words[k]) in _uk_cue_lemmas()
+        pos.append("VERB" if verb else tok.pos or "X")
+        lemmas.append(uk_verb_lemma(words[k]) if verb else lemma)
         morphs.append("|".join(f"{a}={v}" for a, v in sorted((tok.feats or {}).items())))
     sent_of = _sentence_ids(toks, src)
     _one_tree_per_sentence(heads, deps, sent_of)
@@ -376,6 +381,13 @@ def uk_verb_lemma(word: str) -> str:
         if low.endswith(end) and len(low) > len(end) + 2:
             return low[: -len(end)] + inf + refl
     return low + refl
+
+
+@functools.cache
+def _uk_cue_lemmas() -> frozenset[str]:
+    from .resources import read_table
+
+    return frozenset(r["lemma"] for r in read_table("slavic_speech_cues.tsv"))
 
 
 @functools.cache
