@@ -135,6 +135,16 @@ def natasha_entities(text: str, language: str) -> list[tuple[int, int, str]]:
     return [(s.start, s.stop, s.type) for s in natasha_doc(text, language).spans]
 
 
+def _balance(doc: Any, start: int, end: int) -> tuple[int, int] | None:
+    """Cut an entity at an unclosed bracket: "служби з надзвичайних ситуацій (ДСНС" keeps the name before it."""
+    text = doc[start:end].text
+    if text.count("(") != text.count(")"):
+        cut = next(k for k in range(start, end) if doc[k].text in "()")
+        end = cut if cut > start else end
+        start = start + 1 if cut == start else start
+    return (start, end) if end > start else None
+
+
 def _repair(doc: Any, start: int, end: int, label: str) -> tuple[int, int, str] | None:
     """Fix a Ukrainian entity (token range) the Russian tagger got wrong at its edges or type.
 
@@ -170,8 +180,11 @@ def parse(resources: Any, text: str, language: str) -> Any:
     ents, normal = [], {}
     for span in ndoc.spans:
         ent = doc.char_span(span.start, span.stop, label=LABELS.get(span.type, span.type), alignment_mode="expand")
-        if ent is not None and language == "uk":
-            fixed = _repair(doc, ent.start, ent.end, ent.label_)
+        if ent is not None:
+            edges = _balance(doc, ent.start, ent.end)
+            fixed = None if edges is None else (*edges, ent.label_)
+            if fixed is not None and language == "uk":
+                fixed = _repair(doc, *fixed)
             ent = None if fixed is None else Span(doc, *fixed)
         if ent is None:
             continue
