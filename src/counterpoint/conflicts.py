@@ -225,7 +225,7 @@ def _extra_pairs(analysis: Analysis, resources: Resources, ctx: _Context) -> Ite
         return []
     linked = [(al.a, al.b) for al in analysis.alignments]
     # MiniLM for English; multilingual e5, calibrated onto MiniLM's scale, across languages
-    sims = similarity_matrix(resources, (a.language for a in analysis.articles),
+    sims = similarity_matrix(resources, [analysis.article(s.article).language for s in flat],
                              [analysis.text_of(s) for s in flat])
     index = {s: i for i, s in enumerate(flat)}
     out = []

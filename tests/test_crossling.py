@@ -1,0 +1,123 @@
+"""Across languages: romanised name keys, the multilingual embedder, calibration, en+ru alignment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from counterpoint.crossling import (
+    calibrated,
+    guess_language,
+    latin_name,
+    needs_cross,
+    romanise,
+    stem_key,
+)
+from counterpoint.entities import resolve
+from counterpoint.entity_cluster import LOC, PER, Item
+from counterpoint.model import Analysis
+from counterpoint.pipeline import run_pipeline
+from counterpoint.resources import Resources
+from tests.conftest import make_article
+
+
+def _item(doc: str, text: str, label: str, order: int = 0) -> Item:
+    key, _ = latin_name(text, "uk" if guess_language(text) == "uk" else "ru")
+    return Item(doc=doc, group="g", order=order, sent=0, text=key, head=key.split()[-1].lower(),
+                kind="name", label=label)
+
+
+def _same(items: list[Item]) -> list[bool]:
+    labels = resolve(items)
+    return [labels[0] == lab for lab in labels[1:]]
+
+
+def test_romanisation_follows_the_language() -> None:
+    assert romanise("Київ", "uk") == "Kyiv"
+    assert romanise("Сырский", "ru") == "Syrsky"
+    assert romanise("Сирський", "uk") == "Syrskyi"
+    assert romanise("Kyiv", "uk") == "Kyiv"  # Latin text is left alone
+    assert guess_language("Київ") == "uk" and guess_language("Сырский") == "ru"
+
+
+def test_stem_keys_join_the_cases_of_a_name() -> None:
+    assert stem_key("Москвы") == stem_key("Москва") == stem_key("Москве")
+    assert stem_key("Сырского") == stem_key("Сырский")
+    assert stem_key("Москва") != stem_key("Київ")
+
+
+def test_cyrillic_names_get_their_english_names() -> None:
+    assert latin_name("Києві", "uk")[0] == "Kyiv"  # locative, Ukrainian vowel alternation
+    assert latin_name("Киеве", "ru")[0] == "Kyiv"
+    assert latin_name("Москвы", "ru") == ("Moscow", "GPE")
+    assert latin_name("ВСУ", "ru")[0] == latin_name("ЗСУ", "uk")[0] == "Armed Forces of Ukraine"
+    assert latin_name("Путина", "ru")[0] == "Putin"
+    assert latin_name("Покровськ", "uk") == ("Pokrovsk", None)  # unknown: romanised
+
+
+def test_places_link_across_scripts_and_stay_apart() -> None:
+    items = [_item("en", "Kyiv", LOC), _item("uk", "Києві", LOC), _item("ru", "Киев", LOC),
+             _item("en2", "Kiev", LOC), _item("ru2", "Москва", LOC)]
+    assert _same(items) == [True, True, True, False]
+
+
+def test_people_link_across_scripts_and_namesakes_stay_apart() -> None:
+    items = [_item("en", "Oleksandr Syrskyi", PER), _item("ru", "Сырский", PER, 5),
+             _item("uk", "Олександр Сирський", PER), _item("ru2", "Андрей Сырский", PER)]
+    assert _same(items) == [True, True, False]
+
+
+def test_needs_cross_only_when_a_language_is_not_english() -> None:
+    assert not needs_cross(["en", "en"])
+    assert needs_cross(["en", "ru"]) and needs_cross(["uk", "uk"])
+
+
+def test_calibration_is_monotone_onto_minilm_scale() -> None:
+    xs = np.linspace(0.6, 1.0, 41)
+    ys = calibrated(xs)
+    assert np.all(np.diff(ys) >= 0)
+    assert calibrated(1.0) == pytest.approx(1.0)
+    # e5 scores unrelated news around 0.75; on MiniLM's scale that is far below "related"
+    assert calibrated(0.75) < 0.4 < calibrated(0.93)
+
+
+@pytest.mark.slow
+def test_e5_scores_a_translation_above_an_unrelated_sentence(resources: Resources) -> None:
+    en = "The city council approved a new budget for public transport on Tuesday."
+    ru = "Во вторник городской совет утвердил новый бюджет на общественный транспорт."
+    uk = "Сильні дощі затопили кілька сіл на півдні країни."
+    v = resources.cross_embedder([en, ru, uk])
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
+    assert v[0] @ v[1] > v[0] @ v[2] + 0.05
+    assert np.array_equal(resources.cross_embedder([ru])[0], v[1])  # cached per text
+
+
+class _BlankSlavic(Resources):
+    """The project's resources, with a spaCy tokenizer + sentencizer where no ru/uk parser exists yet."""
+
+    def parse(self, texts: Any, language: str = "en") -> list[Any]:
+        try:
+            return super().parse(texts, language)
+        except NotImplementedError:
+            import spacy
+
+            nlp = spacy.blank(language)
+            nlp.add_pipe("sentencizer")
+            return [nlp(t) for t in texts]
+
+
+@pytest.mark.slow
+def test_translated_sentence_aligns_as_shared_across_en_and_ru() -> None:
+    en = make_article(
+        "The city council approved a new budget for public transport on Tuesday. "
+        "Scientists discovered a new species of frog in the mountains.", "en", language="en")
+    ru = make_article(
+        "Городской совет утвердил новый бюджет на общественный транспорт. "
+        "Авиакомпания приостановила все рейсы в регион до особого распоряжения.", "ru", language="ru")
+    out = run_pipeline(Analysis(articles=(en, ru)), _BlankSlavic(), ("segment", "entities", "claims", "times", "align"))
+    shared = [(out.text_of(al.a), out.text_of(al.b)) for al in out.alignments if al.relation == "shared"]
+    assert len(shared) == 1
+    assert "budget" in shared[0][0] and "бюджет" in shared[0][1]
+    assert out.extras["align"]["model"].endswith("align_model_xl.json")
