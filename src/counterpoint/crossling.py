@@ -264,3 +264,47 @@ def oblique_stem(name: str) -> str:
         end = next((e for e in OBLIQUE if w.lower().endswith(e) and len(w) - len(e) >= MIN_STEM), "")
         words.append(w[: len(w) - len(end)] if end else w)
     return " ".join(words)
+
+
+def spellings(word: str) -> tuple[str, ...]:
+    """Latin spellings a Cyrillic word may have in English news: Russian and Ukrainian systems.
+
+    A Ukrainian surname in a Russian text (Гнатюк) is written the Ukrainian way in English
+    (Hnatiuk, not Gnatyuk); a Russian one the Russian way. Both are offered, of the word and,
+    for a word in an oblique case, of its stem.
+    """
+    import iuliia
+    import translitua
+
+    forms = [word] + ([oblique_stem(word)] if oblique_stem(word) != word else [])
+    out = []
+    for f in forms:
+        out += [str(iuliia.WIKIPEDIA.translate(f)), str(translitua.translit(f))]
+    return tuple(dict.fromkeys(out))
+
+
+def harmonise(words: Sequence[str], tiers: Sequence[Iterable[str]], same: Any, prefix: Any = None) -> list[str]:
+    """Romanise each Cyrillic word the way another mention spells it, where one does.
+
+    ``tiers`` hold the romanised name words of the mentions to follow, most trusted first
+    (the first tier with a match wins); ``same(a, b)`` says
+    whether two Latin words are spellings of one name (the clustering's own test);
+    ``prefix(stem, word)`` whether a romanised stem (the word without its case ending,
+    "Гнатюка" -> Hnatiuk) begins a word. A word nobody spells keeps its first romanisation.
+    """
+    pools = [tuple(dict.fromkeys(p)) for p in tiers]
+    out = []
+    for w in words:
+        if not has_cyrillic(w):
+            out.append(w)
+            continue
+        options = spellings(w)
+        stems = spellings(w[: len(stem(w))]) if prefix is not None and stem(w) != w.lower() else ()
+        hit = None
+        for pool in pools:
+            hit = next((t for o in options for t in pool if same(o, t)), None)
+            hit = hit or next((t for o in stems for t in pool if prefix(o, t)), None)
+            if hit:
+                break
+        out.append(hit or options[0])
+    return out

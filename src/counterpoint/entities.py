@@ -10,12 +10,13 @@ originals (``data/names_cyrillic.tsv``) with translitua (KMU 2010) and iuliia.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .crossling import has_cyrillic, latin_name, oblique_stem
-from .entity_cluster import LOC, NORP, ORG, PER, Config, Item, cluster, name_words
+from .crossling import cyrillic_index, harmonise, has_cyrillic, latin_name, oblique_stem, stem_key
+from .entity_cluster import LOC, NORP, ORG, PER, Config, Item, cluster, name_words, skeleton
 from .model import Analysis, Entity, Mention, Span
 from .resources import Resources, read_table
 
@@ -408,7 +409,52 @@ def mentions_for(analysis: Analysis, resources: Resources | None = None) -> list
         names = _names(doc, art.id, sents, art.language)
         titles = [t for c in names if (t := _title_mention(doc, c, sents))]
         out += sorted(names + titles + _nominals(doc, art.id, sents, names + titles), key=lambda c: c.start)
+    return _harmonised(out, {a.id: a.language for a in analysis.articles})
+
+
+def _harmonised(cands: list[Candidate], languages: dict[str, str]) -> list[Candidate]:
+    """Cyrillic names the data does not know, romanised as other articles spell them.
+
+    "Гнатюк" in a Russian text could be Gnatyuk (Russian system) or Hnatiuk (Ukrainian); when an
+    English article of the comparison writes Hnatiuk, that is the key. Russian-language names
+    also follow Ukrainian and Russian keys (the official romanisation English uses for
+    Ukrainian names); Ukrainian ones follow Latin-script and Ukrainian ones, so no two sides
+    swap. A name in an oblique case ("Гнатюка") follows a key its stem begins.
+    """
+    def words(follow: set[str]) -> list[str]:
+        return [w for c in cands if c.item.kind == "name" and (not c.normal or languages.get(c.item.doc) in follow)
+                for w in c.item.text.split()]
+
+    tiers = {"uk": [words(set()), words({"uk"})], "ru": [words({"uk"}), words({"ru"})]}
+    out = []
+    for c in cands:
+        pool = tiers.get(languages.get(c.item.doc, ""), tiers["ru"])
+        if any(pool) and c.normal and c.item.kind == "name" and not cyrillic_index().get(stem_key(c.normal)):
+            key = " ".join(harmonise(c.normal.split(), pool, _same_spelling, _stem_of))
+            c = replace(c, item=replace(c.item, text=key, head=key.split()[-1].lower()))
+        out.append(c)
     return out
+
+
+def _same_spelling(a: str, b: str) -> bool:
+    """Two romanisations of one name: equal skeletons, or (Russian vs Ukrainian vowels,
+    Сосновка/Соснівка, Каменка/Кам'янка) equal consonants and first letter."""
+    if len(a) <= 2 or not b:
+        return False
+    if skeleton(a) == skeleton(b):
+        return True
+    ca, cb = _consonants(a), _consonants(b)
+    return len(ca) >= 3 and ca == cb and a[0].lower() == b[0].lower()
+
+
+def _stem_of(stem: str, word: str) -> bool:
+    """A romanised stem that begins a word, short of at most two letters of ending."""
+    a, b = skeleton(stem), skeleton(word)
+    return len(a) >= 4 and b.startswith(a) and len(b) - len(a) <= 2
+
+
+def _consonants(word: str) -> str:
+    return re.sub(r"[aeiouy'\u2019]", "", skeleton(word))
 
 
 def resolve(items: Sequence[Item]) -> list[int]:
