@@ -10,13 +10,17 @@ import pytest
 from counterpoint.crossling import (
     calibrated,
     guess_language,
+    harmonise,
+    language_shift,
     latin_name,
     needs_cross,
     romanise,
+    similarity_matrix,
     stem_key,
 )
-from counterpoint.entities import resolve
+from counterpoint.entities import _same_spelling, _stem_of, resolve
 from counterpoint.entity_cluster import LOC, PER, Item
+from counterpoint.framing import _cross_script_forms
 from counterpoint.model import Analysis
 from counterpoint.pipeline import run_pipeline
 from counterpoint.resources import Resources
@@ -67,6 +71,49 @@ def test_people_link_across_scripts_and_namesakes_stay_apart() -> None:
     items = [_item("en", "Oleksandr Syrskyi", PER), _item("ru", "Сырский", PER, 5),
              _item("uk", "Олександр Сирський", PER), _item("ru2", "Андрей Сырский", PER)]
     assert _same(items) == [True, True, False]
+
+
+def test_unknown_names_take_the_spelling_another_article_uses() -> None:
+    latin = [["Oleksii", "Hnatiuk", "Vitalii", "Kyrylchenko", "Sosnivka"]]
+    assert harmonise(["Алексей", "Гнатюк"], latin, _same_spelling, _stem_of) == ["Aleksey", "Hnatiuk"]
+    assert harmonise(["Гнатюка"], latin, _same_spelling, _stem_of) == ["Hnatiuk"]  # genitive
+    assert harmonise(["Сосновка"], latin, _same_spelling, _stem_of) == ["Sosnivka"]  # ru о / uk і
+    assert harmonise(["Мельник"], latin, _same_spelling, _stem_of) == ["Melnik"]  # nobody spells it
+    # the first tier with a match wins: Ukrainian keys before the article's own Russian ones
+    assert harmonise(["Гнатюк"], [["Hnatiuk"], ["Gnatyuk"]], _same_spelling, _stem_of) == ["Hnatiuk"]
+
+
+def test_naming_across_scripts_marks_the_exonym_not_the_script() -> None:
+    langs, outlets = {"en": "en", "uk": "uk"}, {"en": "EN", "uk": "UK"}
+    assert _cross_script_forms(("Kyiv",), {"uk": ("Київ", "Києві")}, outlets, langs, "en") == {}
+    marks = _cross_script_forms(("Kiev",), {"uk": ("Київ",)}, outlets, langs, "en")
+    assert "Russian-derived exonym" in marks["Kiev"] and "'Київ'" in marks["Kiev"]
+    assert _cross_script_forms(("Покровськом",), {"en": ("Pokrovsk",)}, outlets, langs, "uk") == {}
+
+
+def test_language_shift_only_across_languages() -> None:
+    assert language_shift("ru", "ru") == (0.0, 1.0)
+    a, b = language_shift("en", "uk")
+    assert b > 1.0 and language_shift("uk", "en") == (a, b)
+    # a translation-level cosine across languages counts for more than the same cosine in English
+    assert calibrated(0.88, "en", "uk") > calibrated(0.88)
+
+
+class _FakeEmbedders:
+    """Unit vectors by hand: two texts identical for MiniLM, two for e5."""
+
+    def embed(self, texts: Any) -> np.ndarray:
+        return np.array([[1.0, 0.0]] * len(texts))
+
+    def cross_embedder(self, texts: Any) -> np.ndarray:
+        return np.array([[1.0, 0.0], [0.0, 1.0]][: len(texts)])
+
+
+def test_similarity_matrix_uses_minilm_for_english_and_e5_otherwise() -> None:
+    fake = _FakeEmbedders()
+    assert similarity_matrix(fake, ["en", "en"], ["a", "b"])[0, 1] == pytest.approx(1.0)
+    cross = similarity_matrix(fake, ["en", "ru"], ["a", "b"])
+    assert cross[0, 0] == pytest.approx(1.0) and cross[0, 1] < 0.1
 
 
 def test_needs_cross_only_when_a_language_is_not_english() -> None:

@@ -34,9 +34,11 @@ CORE_DEPS = {"compound", "flat", "appos"}  # the words of a name phrase, not its
 # A date under these belongs to a modifier of a participant, not to the event itself.
 DETACHED_DEPS = {"relcl", "acl", "appos"}
 # Verbs that carry no action of their own (the claim's content is elsewhere).
-LIGHT = {"be", "have", "do", "say", "tell", "make", "get", "go", "come", "take", "give", "add"}
+LIGHT = {"be", "have", "do", "say", "tell", "make", "get", "go", "come", "take", "give", "add",
+         # Russian and Ukrainian equivalents (dictionary forms), for parses of those languages
+         "быть", "иметь", "сказать", "говорить", "бути", "мати", "сказати", "казати", "говорити"}
 # The two commonest reporting verbs: a statement even where the parse misses the clause.
-REPORTING = {"say", "tell"}
+REPORTING = {"say", "tell", "сказать", "заявить", "сообщить", "сказати", "заявити", "повідомити"}
 QUOTE_WORDS = 2  # content words a shared verbatim quotation needs ("patience pays")
 DIRECT_QUOTE = 0.5  # a claim mostly inside quotation marks (and no reported clause) is a quote
 MONTHS = {m.lower() for m in calendar.month_name if m}
