@@ -67,7 +67,8 @@ class Member:
     """One stored article as the clusterer sees it."""
 
     key: int
-    terms: dict[int, float]
+    term_ids: np.ndarray  # sorted compact term ids (see StoryIndex._term_ids)
+    tf: np.ndarray  # their sublinear term frequencies
     date: int | None  # proleptic ordinal of the publication date
     outlet: str | None
     minhash: tuple[int, ...]
@@ -111,7 +112,12 @@ class StoryIndex:
         self.params = params or ClusterParams()
         self.members: list[Member] = []
         self.stories: dict[int, Story] = {}
-        self.df: Counter[int] = Counter()
+        self._vocab: dict[int, int] = {}  # term hash -> compact id
+        self._df = np.zeros(1024, dtype=np.int64)  # documents per compact term id
+        self._dates = np.zeros(64, dtype=np.int64)  # member position -> date ordinal (0: undated)
+        self._outlets = np.zeros(64, dtype=np.int64)  # member position -> outlet id (-1: none)
+        self._outlet_ids: dict[str, int] = {}
+        self._next_story = 1
         self._vectors = np.zeros((64, dim), dtype=np.float32)
         self._centroids = np.zeros((16, dim), dtype=np.float32)
         self._spans = np.tile(np.array([_EARLY, _LATE], dtype=np.int64), (16, 1))  # story date range per row
@@ -137,12 +143,13 @@ class StoryIndex:
         """Decide where a new article goes (changes nothing; call :meth:`add` to record it)."""
         import numpy as np
 
-        member = Member(-1, term_weights, date.toordinal() if date else None, _norm_outlet(outlet), minhash)
-        self.df.update(term_weights.keys())  # the newcomer counts towards document frequencies
+        ids, tf = self._term_ids(term_weights, grow=False)
+        member = Member(-1, ids, tf, date.toordinal() if date else None, _norm_outlet(outlet), minhash)
+        self._df[ids] += 1  # the newcomer counts towards document frequencies
         try:
             return self._place(np.asarray(vector, dtype=np.float32), member)
         finally:
-            self.df.subtract(term_weights.keys())
+            self._df[ids] -= 1
 
     def add(
         self,
@@ -158,12 +165,13 @@ class StoryIndex:
         import numpy as np
 
         vec = np.asarray(vector, dtype=np.float32)
-        member = Member(key, term_weights, date.toordinal() if date else None, _norm_outlet(outlet), minhash)
-        self.df.update(term_weights.keys())
+        ids, tf = self._term_ids(term_weights, grow=True)
+        member = Member(key, ids, tf, date.toordinal() if date else None, _norm_outlet(outlet), minhash)
+        self._df[ids] += 1
         pos = len(self.members)
         self.members.append(member)
         self._by_key[key] = pos
-        self._grow_vectors(pos, vec)
+        self._grow_vectors(pos, vec, member)
         self._index_minhash(pos, minhash)
         self._attach(story, pos, vec)
 
@@ -187,14 +195,14 @@ class StoryIndex:
             original = self.members[dup]
             return Placement(self.story_of(original.key), original.key, 1.0)
         best, best_score = None, -1.0
-        qx = self._tfidf(member.terms)
+        qx = self._tfidf(member.term_ids, member.tf)
         for sid in self._shortlist(vec, date=member.date):
             score = self._story_score(vec, qx, member, self.stories[sid])
             if score > best_score:
                 best, best_score = sid, score
         if best is not None and best_score >= self.params.join_threshold:
             return Placement(best, None, best_score)
-        return Placement(max(self.stories, default=0) + 1, None, best_score)
+        return Placement(self._next_story, None, best_score)
 
     def story_of(self, key: int) -> int:
         """The story an already placed article belongs to."""
@@ -208,7 +216,7 @@ class StoryIndex:
         n = len(self._story_rows)
         if n == 0:
             return []
-        sims = self._centroids[:n] @ vec
+        sims = _matvec(self._centroids[:n], vec)
         if date is not None and self.params.date_penalty >= 1.0 - self.params.join_threshold:
             # A story dated wholly outside the window cannot reach the join threshold.
             w = self.params.window_days
@@ -219,31 +227,42 @@ class StoryIndex:
         return [self._story_rows[i] for i in top if self._story_rows[i] >= 0 and np.isfinite(sims[i])]
 
     def _story_score(self, vec: np.ndarray, qx: Sparse, member: Member, story: Story) -> float:
+        """Average pairwise score of an article against (a bounded sample of) a story's members."""
+        import numpy as np
+
+        outlet = self._outlet_ids.get(member.outlet, -2) if member.outlet else -2
+        return self._mean_score(vec[None, :], [qx], np.array([member.date or 0]), np.array([outlet]), story)
+
+    def _mean_score(
+        self, vecs: np.ndarray, lexes: list[Sparse], dates: np.ndarray, outlets: np.ndarray, story: Story
+    ) -> float:
+        """Mean pairwise score of some articles (rows) against a sample of a story's members.
+
+        Dates are ordinals with 0 for undated; outlet ids are negative for none.
+        """
+        import numpy as np
+
         p = self.params
-        members = _sample(story.members)
-        cos = self._vectors[members] @ vec
-        total = 0.0
-        for c, pos in zip(cos, members, strict=True):
-            other = self.members[pos]
-            lex = _cosine(qx, self._member_tfidf(pos))
-            s = (float(c) + p.lexical_weight * lex) / (1.0 + p.lexical_weight)
-            if member.date is not None and other.date is not None and abs(member.date - other.date) > p.window_days:
-                s -= p.date_penalty
-            if member.outlet and member.outlet == other.outlet:
-                s -= p.outlet_penalty
-            total += s
-        return total / len(members)
+        members = np.asarray(_sample(story.members), dtype=np.int64)
+        lex = _cosine_matrix(lexes, [self._member_tfidf(int(pos)) for pos in members])
+        s = (vecs @ self._vectors[members].T + p.lexical_weight * lex) / (1.0 + p.lexical_weight)
+        theirs = self._dates[members][None, :]
+        far = (dates[:, None] != 0) & (theirs != 0) & (np.abs(dates[:, None] - theirs) > p.window_days)
+        s -= p.date_penalty * far
+        s -= p.outlet_penalty * ((outlets[:, None] >= 0) & (outlets[:, None] == self._outlets[members][None, :]))
+        return float(s.mean())
 
     def _member_tfidf(self, pos: int) -> Sparse:
         """A member's TF-IDF vector, recomputed only once the corpus has grown by a tenth."""
         n = len(self.members)
         cached = self._tfidf_cache.get(pos)
         if cached is None or n > cached[0] * 1.1 + 2:
-            cached = (n, self._tfidf(self.members[pos].terms))
+            m = self.members[pos]
+            cached = (n, self._tfidf(m.term_ids, m.tf))
             self._tfidf_cache[pos] = cached
         return cached[1]
 
-    def _tfidf(self, tf: dict[int, float]) -> Sparse:
+    def _tfidf(self, ids: np.ndarray, tf: np.ndarray) -> Sparse:
         """TF-IDF (sorted ids, unit weights) with current document frequencies.
 
         Terms seen in one article only carry no evidence of a shared story and are dropped.
@@ -251,11 +270,32 @@ class StoryIndex:
         import numpy as np
 
         n = len(self.members) + 1
-        kept = sorted((t, w * (math.log((n + 1) / (self.df[t] + 1)) + 1.0)) for t, w in tf.items() if self.df.get(t, 0) >= 2)
-        ids = np.fromiter((t for t, _ in kept), dtype=np.int64, count=len(kept))
-        weights = np.fromiter((w for _, w in kept), dtype=np.float64, count=len(kept))
+        df = self._df[ids]
+        keep = df >= 2
+        weights = tf[keep] * (np.log((n + 1) / (df[keep] + 1)) + 1.0)
         norm = float(np.linalg.norm(weights)) or 1.0
-        return ids, weights / norm
+        return ids[keep], weights / norm
+
+    def _term_ids(self, term_weights: dict[int, float], grow: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Compact ids (sorted) and weights of an article's terms; unknown terms get ids when ``grow``.
+
+        Without ``grow`` (a newcomer being placed) unseen terms are left out: their document
+        frequency would be 1, and such terms are dropped from TF-IDF anyway.
+        """
+        import numpy as np
+
+        pairs = []
+        for t, w in term_weights.items():
+            cid = self._vocab.get(t)
+            if cid is None and grow:
+                cid = self._vocab[t] = len(self._vocab)
+            if cid is not None:
+                pairs.append((cid, w))
+        if len(self._vocab) > len(self._df):
+            self._df = np.concatenate([self._df, np.zeros(max(len(self._vocab), 2 * len(self._df)) - len(self._df), dtype=np.int64)])
+        pairs.sort()
+        ids = np.fromiter((c for c, _ in pairs), dtype=np.int64, count=len(pairs))
+        return ids, np.fromiter((w for _, w in pairs), dtype=np.float64, count=len(pairs))
 
     # -- consolidation --------------------------------------------------------
     def consolidate(self, shortlist: int = 10) -> list[tuple[int, int]]:
@@ -294,12 +334,12 @@ class StoryIndex:
         return merges
 
     def _linkage(self, a: Story, b: Story) -> float:
-        total = 0.0
-        members = _sample(a.members)
-        for pos in members:
-            m = self.members[pos]
-            total += self._story_score(self._vectors[pos], self._member_tfidf(pos), m, b)
-        return total / len(members)
+        """Average linkage between two stories, over bounded samples of each."""
+        import numpy as np
+
+        rows = np.asarray(_sample(a.members), dtype=np.int64)
+        lexes = [self._member_tfidf(int(pos)) for pos in rows]
+        return self._mean_score(self._vectors[rows], lexes, self._dates[rows], self._outlets[rows], b)
 
     def _merge(self, keep: int, drop: int) -> None:
         import numpy as np
@@ -333,6 +373,7 @@ class StoryIndex:
                 self._spans = np.concatenate([self._spans, self._spans])
             self._row_of[sid] = row
             self._story_rows.append(sid)
+            self._next_story = max(self._next_story, sid + 1)
         story.members.append(pos)
         self._story_of.append(sid)
         assert story.total is not None
@@ -352,12 +393,17 @@ class StoryIndex:
             return (_EARLY, _LATE)
         return (story.first, story.last)
 
-    def _grow_vectors(self, pos: int, vec: np.ndarray) -> None:
+    def _grow_vectors(self, pos: int, vec: np.ndarray, member: Member) -> None:
         import numpy as np
 
         if pos >= len(self._vectors):
             self._vectors = np.concatenate([self._vectors, np.zeros_like(self._vectors)])
+            self._dates = np.concatenate([self._dates, np.zeros_like(self._dates)])
+            self._outlets = np.concatenate([self._outlets, np.zeros_like(self._outlets)])
         self._vectors[pos] = vec
+        self._dates[pos] = member.date or 0
+        outlet = -1 if member.outlet is None else self._outlet_ids.setdefault(member.outlet, len(self._outlet_ids))
+        self._outlets[pos] = outlet
 
     def _index_minhash(self, pos: int, sig: tuple[int, ...]) -> None:
         if len(sig) < BANDS * ROWS:
@@ -390,11 +436,36 @@ def _sample(members: list[int], cap: int = 16) -> list[int]:
     return [members[int(i * step)] for i in range(cap)]
 
 
-def _cosine(a: Sparse, b: Sparse) -> float:
+def _cosine_matrix(rows: list[Sparse], cols: list[Sparse]) -> np.ndarray:
+    """Cosines of unit sparse vectors, rows x cols; the columns are concatenated once."""
     import numpy as np
 
-    _, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
-    return float(a[1][ia] @ b[1][ib])
+    out = np.zeros((len(rows), len(cols)))
+    if not rows or not cols:
+        return out
+    ids = np.concatenate([c[0] for c in cols])
+    weights = np.concatenate([c[1] for c in cols])
+    seg = np.repeat(np.arange(len(cols)), [len(c[0]) for c in cols])
+    for r, (q_ids, q_w) in enumerate(rows):
+        if len(q_ids):
+            at = np.minimum(np.searchsorted(q_ids, ids), len(q_ids) - 1)
+            hit = q_ids[at] == ids
+            out[r] = np.bincount(seg[hit], weights=weights[hit] * q_w[at[hit]], minlength=len(cols))
+    return out
+
+
+def _matvec(matrix: np.ndarray, vec: np.ndarray, chunk: int = 1024) -> np.ndarray:
+    """matrix @ vec in row blocks small enough that OpenBLAS keeps them on one thread.
+
+    Past ~1,000 rows OpenBLAS splits a matrix-vector product across threads; on a loaded
+    2-core machine the hand-off cost 15 ms against 0.05 ms for the product (measured), which
+    made clustering time grow quadratically with the number of stories.
+    """
+    import numpy as np
+
+    if len(matrix) <= chunk:
+        return matrix @ vec
+    return np.concatenate([matrix[i : i + chunk] @ vec for i in range(0, len(matrix), chunk)])
 
 
 def _norm_outlet(outlet: str | None) -> str | None:
