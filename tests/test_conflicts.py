@@ -171,6 +171,32 @@ def test_denial_against_words_the_other_side_only_quotes_is_no_conflict(pair) ->
 
 
 @pytest.mark.slow
+def test_whose_act_must_be_known_for_a_negation(pair) -> None:  # type: ignore[no-untyped-def]
+    # Found on a real pair (the Weiner photo): a pronoun doer is not the same doer.
+    said = "The congressman said he is certain he did not send the photo to the student."
+    assert pair(said, "A hacker who had then sent the photo to the student was never found.", "related") is None
+    f = pair("The congressman did not send the photo to the student.",
+             "The congressman sent the photo to the student on Friday.", "related")
+    assert f is not None and f.dimension == "negation"
+
+
+@pytest.mark.slow
+def test_denial_is_about_what_is_denied_not_the_running_subject(pair) -> None:  # type: ignore[no-untyped-def]
+    # The denier's own description ("trying to put to rest ...") is not what is denied.
+    denial = ("The senator, trying to calm a scandal that threatens his bid for mayor of Springfield, "
+              "denied on Wednesday that he had taken the money.")
+    assert pair(denial, "He lost his first bid for mayor of Springfield in 2005.", "related") is None
+    f = pair(denial, "The senator had taken the money from a lobbyist in March.", "related")
+    assert f is not None and f.dimension == "negation"
+
+
+@pytest.mark.slow
+def test_a_sentence_that_negates_the_matter_does_not_assert_it(pair) -> None:  # type: ignore[no-untyped-def]
+    assert pair("The mayor called the bribery story a fabricated hoax.",
+                "Investigators did not find that the mayor took a bribery payment.", "related") is None
+
+
+@pytest.mark.slow
 def test_swapped_roles(pair) -> None:  # type: ignore[no-untyped-def]
     f = pair("Germany defeated France in the final.", "France defeated Germany in the final.")
     assert f is not None and f.dimension == "role"

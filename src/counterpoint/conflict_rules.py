@@ -437,8 +437,15 @@ def negation_conflict(a: View, b: View) -> Finding | None:
         neg_b, args_b, tb = pb[lemma]
         if neg_a == neg_b or not _same_arguments(args_a, args_b):
             continue
+        if _pronoun_subject(ta) or _pronoun_subject(tb):
+            continue  # "he did not send it" vs "who had then sent it": whose act is unknown
         return Finding("negation", _polar(ta, neg_a), _polar(tb, neg_b), f"same predicate '{lemma}'")
     return denial_conflict(a, b)
+
+
+def _pronoun_subject(tok: Any) -> bool:
+    """The predicate's doer is a pronoun ('he', 'who'), so the sentence alone does not say who."""
+    return any(c.dep_ == "nsubj" and c.pos_ == "PRON" and c.lower_ != "it" for c in tok.children)
 
 
 def _polar(tok: Any, neg: bool) -> str:
@@ -461,17 +468,60 @@ def denial_conflict(a: View, b: View) -> Finding | None:
     # Words the other side only quotes ('assailed it as a "witch hunt"') are someone's
     # characterisation, not the outlet asserting the matter as fact.
     shared = topic & _content(other, unquoted=True)
-    if len(shared) < 2:
+    # The story's running subject ("Schiff", "the committee" in every other sentence) says
+    # nothing about whether two sentences speak of the same denied matter.
+    if len(shared - background(deny.sent.doc) - background(other.sent.doc)) < 2:
         return None
     speakers = _speakers(other)
     if speakers and not (speaker and speaker in speakers):
         return None
+    if _negates(other, shared):
+        return None  # "... which did not determine that X conspired": not asserted as fact
     if phrases(other.sent, "hedge"):
         return None
     about = f"about: {', '.join(sorted(shared))}"
     if deny is a:
         return Finding("negation", f"it is denied/false ('{cue}')", "it as fact", about)
     return Finding("negation", "it as fact", f"it is denied/false ('{cue}')", about)
+
+
+def _core(np: Any) -> list[Any]:
+    """A noun phrase without its clauses and appositions ("X, trying to ..., " -> "X")."""
+    drop = {t.i for c in np.children if c.dep_ in ("acl", "relcl", "appos", "advcl") for t in c.subtree}
+    return [t for t in np.subtree if t.i not in drop]
+
+
+BACKGROUND_SHARE = 0.3  # in at least this share of an article's sentences (and 5 or more)
+
+
+def background(doc: Any) -> frozenset[str]:
+    """Content lemmas in so many of an article's sentences that they are its running subject."""
+    key = id(doc)
+    cached = _BACKGROUND.get(key)
+    if cached is not None and cached[0] is doc:
+        return cached[1]
+    sents = list(doc.sents)
+    counts: dict[str, int] = {}
+    for sent in sents:
+        for lemma in {t.lemma_.lower() for t in sent if t.pos_ in ("NOUN", "PROPN", "VERB")}:
+            counts[lemma] = counts.get(lemma, 0) + 1
+    out = frozenset(k for k, n in counts.items() if n >= 5 and n >= BACKGROUND_SHARE * len(sents))
+    if len(_BACKGROUND) > 64:
+        _BACKGROUND.clear()
+    _BACKGROUND[key] = (doc, out)
+    return out
+
+
+_BACKGROUND: dict[int, tuple[Any, frozenset[str]]] = {}
+
+
+def _negates(v: View, words: set[str]) -> bool:
+    """A negated predicate of the sentence governs one of the words."""
+    for t in v.sent:
+        if t.pos_ in ("VERB", "AUX") and negated(t):
+            if any(g.lemma_.lower() in words for g in t.subtree if g.i != t.i):
+                return True
+    return False
 
 
 def _speakers(v: View) -> set[str]:
@@ -492,8 +542,11 @@ def _subject_key(tok: Any) -> str:
 def _denials(v: View) -> list[tuple[str, set[str], str]]:
     """(cue, content lemmas, speaker) per denial of a claim: 'denied that ...', 'is a hoax'."""
     out = []
+    verbs = {i for i, _ in phrases(v.sent, "deny")}
     for i, phrase in phrases(v.sent, "deny") + phrases(v.sent, "falsity"):
         tok = v.sent[i]
+        if i in verbs and tok.pos_ != "VERB":
+            continue  # a denial verb the tagger did not see as a verb: what it denies is unknown
         pred = tok if tok.pos_ == "VERB" else next(
             (t for t in tok.ancestors if t.pos_ in ("VERB", "AUX")), tok.head)
         # "is not true" carries its own negation; "is not a fake" is an affirmation.
@@ -503,8 +556,16 @@ def _denials(v: View) -> list[tuple[str, set[str], str]]:
             continue  # "rejected by the court", "denied entry": not a denial of a claim
         subj = [c for c in pred.children if c.dep_ == "nsubj"] if tok.pos_ == "VERB" else []
         # A word calling something false is about the whole sentence ("reports that she took
-        # a selfie are not true"); a denial verb is about its own clause.
-        scope = pred.subtree if tok.pos_ == "VERB" else v.sent
+        # a selfie are not true"); a denial verb is about what it denies, not about who
+        # denies it ("X, trying to put to rest ..., denied that he sent ...").
+        denied = [c for c in tok.children if c.dep_ in ("ccomp", "dobj", "xcomp", "nsubjpass")]
+        if tok.pos_ != "VERB":
+            scope = list(v.sent)
+        elif denied:
+            # The denier is usually the agent of what is denied ("IBM denied it would cut jobs").
+            scope = [t for c in denied for t in c.subtree] + [tok] + [t for c in subj for t in _core(c)]
+        else:
+            scope = list(pred.subtree)
         content = {g.lemma_.lower() for g in scope if g.pos_ in ("NOUN", "PROPN", "VERB")}
         out.append((phrase, content, _subject_key(subj[0]) if subj else ""))
     return out
