@@ -87,6 +87,43 @@ def test_matching_needs_meaning_and_rejects_a_different_speaker() -> None:
     assert quotes.match_quotes(an, qs[:2], unrelated) == [] or quotes.pair_score(0.0, 0.5, 1.0) < quotes.MATCH_MIN
 
 
+class FakeCross(FakeEmbed):
+    """MiniLM-like embeddings that know no Russian, and a multilingual encoder that does."""
+
+    def __init__(self, labels: dict[str, int], cross: dict[str, int]) -> None:
+        super().__init__(labels)
+        self.__dict__["cross_embedder"] = FakeEmbed(cross).embed
+
+
+def test_same_statement_matches_across_languages_through_the_multilingual_encoder() -> None:
+    arts = (make_article("x" * 80, "a"), make_article("у" * 80, "b", language="ru"))
+    an = Analysis(articles=arts)
+    qs = [
+        _q("Q1", "a", "otherwise the dam itself would have been in danger", "Oleksii Hnatiuk"),
+        _q("Q2", "b", "без сброса под угрозой оказалась бы сама плотина", "Алексей Гнатюк"),
+        _q("Q3", "b", "Вода пришла ночью", "Галина Ковальчук"),
+    ]
+    # MiniLM sees the translation as unrelated; e5 puts it with the English statement
+    res = FakeCross({qs[0].text: 0, qs[1].text: 1, qs[2].text: 2},
+                    {qs[0].text: 0, qs[1].text: 0, qs[2].text: 3})
+    found = quotes.match_quotes(an, qs, res)
+    assert [(m.a, m.b) for m in found] == [("Q1", "Q2")]
+    assert "across languages" in found[0].why and "same speaker" in found[0].why
+
+
+def test_speaker_names_compare_across_scripts() -> None:
+    latin_ru = ("en", "ru")
+    assert quotes._same_name("Oleksii Hnatiuk", "Алексей Гнатюк", latin_ru)
+    assert quotes._same_name("Maria Zakharova", "Мария Захарова", latin_ru)
+    assert not quotes._same_name("Oleksii Hnatiuk", "Галина Ковальчук", latin_ru)
+
+
+def test_unobservable_shared_words_leave_meaning_and_speaker_to_decide() -> None:
+    assert quotes.pair_score(0.9, None, 1.0) > quotes.MATCH_MIN
+    assert quotes.pair_score(0.3, None, 1.0) < quotes.MATCH_MIN  # one speaker, another statement
+    assert quotes.pair_score(0.9, None, -1.0) < quotes.pair_score(0.9, None, 0.0)
+
+
 def test_polnear_reader_and_matching(tmp_path: Path) -> None:
     sys.path.insert(0, str(ROOT / "scripts"))
     import eval_polnear

@@ -469,21 +469,58 @@ def _content_lemmas(analysis: Analysis, q: Quote, text: str) -> set[str]:
     return {t.lemma_.lower() for t in span if t.is_alpha and not t.is_stop and len(t) > 2}
 
 
-def _same_speaker(a: Quote, b: Quote) -> float:
+def _same_speaker(a: Quote, b: Quote, langs: tuple[str, str] = ("en", "en")) -> float:
     """1 for one speaker, -1 for two different known speakers, 0 when either is unknown."""
-    if a.speaker_entity and b.speaker_entity:
-        return 1.0 if a.speaker_entity == b.speaker_entity else -1.0
+    if a.speaker_entity and b.speaker_entity and a.speaker_entity == b.speaker_entity:
+        return 1.0
+    if a.speaker_entity and b.speaker_entity and langs[0] == langs[1]:
+        return -1.0
     if a.speaker_name and b.speaker_name:
-        from rapidfuzz import fuzz
-
-        x, y = voice_key(a.speaker_name), voice_key(b.speaker_name)
-        return 1.0 if fuzz.ratio(x or "", y or "") >= 80 else -1.0
+        return 1.0 if _same_name(a.speaker_name, b.speaker_name, langs) else -1.0
     return 0.0
 
 
-def pair_score(cos: float, overlap: float, same: float) -> float:
-    """Evidence that two quotations render one statement: meaning, shared words, same speaker."""
+def _same_name(x: str, y: str, langs: tuple[str, str]) -> bool:
+    """Whether two speaker names are one voice, comparing Latin spellings across scripts.
+
+    Entity linking across scripts can miss a name (an oblique case, a transliteration the
+    data lacks), so a Cyrillic surname is tried in its Russian and Ukrainian romanisations.
+    """
+    from rapidfuzz import fuzz
+
+    from .crossling import has_cyrillic, spellings
+
+    kx, ky = voice_key(x) or "", voice_key(y) or ""
+    xs = spellings(kx) if has_cyrillic(kx) else (kx,)
+    ys = spellings(ky) if has_cyrillic(ky) else (ky,)
+    return max(fuzz.ratio(p.lower(), q.lower()) for p in xs for q in ys) >= 80
+
+
+def pair_score(cos: float, overlap: float | None, same: float) -> float:
+    """Evidence that two quotations render one statement: meaning, shared words, same speaker.
+
+    Across languages shared words cannot be observed (overlap None): their weight goes to
+    meaning, the evidence that stands in for them.
+    """
+    if overlap is None:
+        return 0.8 * cos + 0.2 * same
     return 0.55 * cos + 0.25 * overlap + 0.2 * same
+
+
+def _language(analysis: Analysis, aid: str) -> str:
+    return next((a.language or "en" for a in analysis.articles if a.id == aid), "en")
+
+
+def _cross_matrix(resources: Resources, langs: Sequence[str], texts: Sequence[str]) -> Any:
+    """Cosines on MiniLM's scale for quotes in different languages (multilingual e5, calibrated).
+
+    None when all quotes share one language: same-language pairs keep MiniLM's cosines.
+    """
+    if len(set(langs)) < 2:
+        return None
+    from .crossling import similarity_matrix
+
+    return similarity_matrix(resources, langs, texts)
 
 
 def match_quotes(analysis: Analysis, quotes: Sequence[Quote], resources: Resources,
@@ -496,7 +533,9 @@ def match_quotes(analysis: Analysis, quotes: Sequence[Quote], resources: Resourc
     if len({q.span.article for q in quotes}) < 2:
         return []
     texts = [(context or {}).get(q.id, q.text) for q in quotes]
-    vecs = resources.embed(texts)
+    langs = [_language(analysis, q.span.article) for q in quotes]
+    same_lang = resources.embed(texts)
+    cross = _cross_matrix(resources, langs, texts)
     lemmas = [_content_lemmas(analysis, q, t) for q, t in zip(quotes, texts, strict=True)]
     scores: dict[tuple[int, int], tuple[float, str]] = {}
     for i, qa in enumerate(quotes):
@@ -504,12 +543,16 @@ def match_quotes(analysis: Analysis, quotes: Sequence[Quote], resources: Resourc
             qb = quotes[j]
             if qa.span.article == qb.span.article:
                 continue
-            cos = float(vecs[i] @ vecs[j])
-            common = lemmas[i] & lemmas[j]
-            overlap = len(common) / max(1, min(len(lemmas[i]), len(lemmas[j])))
-            same = _same_speaker(qa, qb)
-            why = f"meaning {cos:.2f}, shared words {', '.join(sorted(common)[:5]) or 'none'}"
-            why += ", same speaker" if same else ""
+            same = _same_speaker(qa, qb, (langs[i], langs[j]))
+            if langs[i] == langs[j]:
+                cos = float(same_lang[i] @ same_lang[j])
+                common = lemmas[i] & lemmas[j]
+                overlap: float | None = len(common) / max(1, min(len(lemmas[i]), len(lemmas[j])))
+                why = f"meaning {cos:.2f}, shared words {', '.join(sorted(common)[:5]) or 'none'}"
+            else:
+                cos, overlap = float(cross[i, j]), None
+                why = f"meaning across languages {cos:.2f}"
+            why += ", same speaker" if same > 0 else ""
             scores[(i, j)] = (pair_score(cos, overlap, same), why)
     # mutual best per pair of articles: with three outlets a statement may match in each
     best: dict[tuple[int, str], float] = {}
