@@ -169,3 +169,13 @@ def test_translated_sentence_aligns_as_shared_across_en_and_ru() -> None:
     assert len(shared) == 1
     assert "budget" in shared[0][0] and "бюджет" in shared[0][1]
     assert out.extras["align"]["model"].endswith("align_model_xl.json")
+
+
+def test_armed_forces_and_namesake_first_names_stay_apart() -> None:
+    forces = [_item("en", "Armed Forces of Ukraine", "ORG"), _item("ru", "ВСУ", "ORG"), _item("uk", "ЗСУ", "ORG"),
+              _item("ru2", "ВС РФ", "ORG"), _item("en2", "Russian Armed Forces", "ORG")]
+    assert _same(forces) == [True, True, False, False]
+    # Путін and Путин are one man; Володимир Зеленський shares Putin's Ukrainian first name only
+    people = [_item("en", "Vladimir Putin", PER), _item("ru", "Путина", PER),
+              _item("uk", "Володимир Путін", PER), _item("uk2", "Володимир Зеленський", PER)]
+    assert _same(people) == [True, True, False]
