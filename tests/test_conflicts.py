@@ -197,6 +197,16 @@ def test_a_sentence_that_negates_the_matter_does_not_assert_it(pair) -> None:  #
 
 
 @pytest.mark.slow
+def test_counts_conflict_in_a_related_pair_only_for_the_same_act_and_places(pair) -> None:  # type: ignore[no-untyped-def]
+    a = "About 140 homes were flooded and 310 residents were evacuated, according to the rescue service."
+    f = pair(a, "According to the village council, more than 400 homes were flooded.", "related")
+    assert f is not None and f.dimension == "number"
+    # Another act, or a count for named places the other does not name: no conflict.
+    assert pair(a, "More than 400 homes were damaged by the storm.", "related") is None
+    assert pair(a, "More than 400 homes were flooded in Sosnivka and Kamianka.", "related") is None
+
+
+@pytest.mark.slow
 def test_swapped_roles(pair) -> None:  # type: ignore[no-untyped-def]
     f = pair("Germany defeated France in the final.", "France defeated Germany in the final.")
     assert f is not None and f.dimension == "role"

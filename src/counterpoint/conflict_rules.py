@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -325,7 +326,7 @@ def verb_of(tok: Any) -> str:
     return ""
 
 
-def number_conflict(a: View, b: View) -> Finding | None:
+def number_conflict(a: View, b: View, same_event: bool = False) -> Finding | None:
     """One quantity of one thing for one event, given as intervals that do not meet.
 
     Figures of movement (share prices, indices) are compared only when both claims are
@@ -341,12 +342,21 @@ def number_conflict(a: View, b: View) -> Finding | None:
         y = same[0]
         if ((x.fluid or y.fluid) and not same_day) or x.partial or y.partial:
             continue
+        if same_event and not (x.event and x.event == y.event and _same_places(a, b)):
+            continue
         x_lo, x_hi = x.interval(coarse=x.step > y.step)
         y_lo, y_hi = y.interval(coarse=y.step > x.step)
         if x_hi < y_lo or y_hi < x_lo:
             what = x.unit.split(":")[0] if x.unit.startswith("money") else x.unit
             return Finding("number", f"'{x.text}'", f"'{y.text}'", f"the same count of {what}")
     return None
+
+
+def _same_places(a: View, b: View) -> bool:
+    """Both claims name the same places, or none (a count for one village vs for the region)."""
+    pa = {e.text.lower() for e in a.sent.ents if e.label_ in ("GPE", "LOC", "FAC")}
+    pb = {e.text.lower() for e in b.sent.ents if e.label_ in ("GPE", "LOC", "FAC")}
+    return pa == pb
 
 
 # ---- dates --------------------------------------------------------------------------------
@@ -636,6 +646,11 @@ def detect(a: View, b: View, relation: str = "shared", entity_of: Mapping[int, s
     checks = [status_conflict, negation_conflict]
     if relation == "shared":
         checks += [number_conflict, date_conflict]
+    else:
+        # Figures that differ are why such a pair was called 'related' rather than 'shared';
+        # the same count of the same thing for the same act ("140 homes were flooded" /
+        # "more than 400 homes were flooded") still cannot both be true.
+        checks += [functools.partial(number_conflict, same_event=True)]
     for check in checks:
         found = check(a, b)
         if found:
