@@ -116,3 +116,17 @@ def test_merge_never_joins_different_weekdays_however_similar() -> None:
     model = PairModel(weights=(0.0,) * len(FEATURES), bias=10.0, threshold=0.5, pronoun_weight=0.2)
     labels = merge(ments, vectors(unit_rows([1, 0], [1, 0], [1, 0])), [0, 1, 2], model)
     assert labels[0] == labels[2] != labels[1]
+
+
+def test_scopes_keep_descriptions_apart_but_let_names_link() -> None:
+    ments = [mention("the man", "d1"), mention("the man", "d2"),
+             mention("Duncan Rait", "d1", kind="name"), mention("Duncan Rait", "d2", kind="name")]
+    weights = [0.0] * len(FEATURES)
+    weights[FEATURES.index("ctx_cos")] = 10.0
+    model = PairModel(weights=tuple(weights), bias=-5.0, threshold=0.5, pronoun_weight=0.2)
+    rows = vectors(unit_rows([1, 0], [1, 0], [0, 1], [0, 1]))
+    together = merge(ments, rows, [0, 1, 2, 3], model)
+    assert together[0] == together[1] != together[2] == together[3]
+    apart = merge(ments, rows, [0, 1, 2, 3], model, scopes=["s1", "s2", "s1", "s2"])
+    assert apart[0] != apart[1]  # "the man" of two different events
+    assert apart[2] == apart[3]  # a name links across them

@@ -240,8 +240,13 @@ def average_link(init: Sequence[int], probs: np.ndarray, weights: np.ndarray, th
     return [int(target[ids[lab]]) for lab in init]
 
 
-def merge(ments: Sequence[Mention], vec: Vectors, sieve: Sequence[int], model: PairModel | None = None) -> list[int]:
-    """Cluster numbers after merging the sieve's clusters block by block (``item.group``)."""
+def merge(ments: Sequence[Mention], vec: Vectors, sieve: Sequence[int], model: PairModel | None = None,
+          scopes: Sequence[str] | None = None) -> list[int]:
+    """Cluster numbers after merging the sieve's clusters block by block (``item.group``).
+
+    ``scopes`` (one per mention, optional) are sub-blocks such as predicted sub-topics:
+    across scopes only names (not dates) may link; descriptions and pronouns score zero.
+    """
     model = model or load_model()
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, m in enumerate(ments):
@@ -249,12 +254,22 @@ def merge(ments: Sequence[Mention], vec: Vectors, sieve: Sequence[int], model: P
     out: list[Any] = [None] * len(ments)
     for group, idx in blocks.items():
         probs = model.probabilities(pair_features(ments, vec, idx, sieve)) if len(idx) > 1 else np.zeros(0)
+        if scopes is not None:
+            probs = np.where(_apart(ments, idx, scopes), 0.0, probs)
         probs = constrain(ments, idx, probs)
         weights = np.array([model.pronoun_weight if ments[i].item.kind == "pronoun" else 1.0 for i in idx])
         for i, lab in zip(idx, average_link([sieve[i] for i in idx], probs, weights, model.threshold), strict=True):
             out[i] = (group, lab)
     numbers: dict[Any, int] = {}
     return [numbers.setdefault(lab, len(numbers)) for lab in out]
+
+
+def _apart(ments: Sequence[Mention], idx: Sequence[int], scopes: Sequence[str]) -> np.ndarray:
+    """Per pair of ``idx`` (``np.triu_indices`` order): different scopes, and not two names."""
+    a, b = np.triu_indices(len(idx), 1)
+    scope = np.array([scopes[i] for i in idx], dtype=object)
+    named = np.array([ments[i].item.kind == "name" and ments[i].item.label != "TIME" for i in idx])
+    return (scope[a] != scope[b]) & ~(named[a] & named[b])
 
 
 def contextual_vectors(embedder: Any, sentences: Sequence[Sequence[str]], spans: Sequence[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray]:
