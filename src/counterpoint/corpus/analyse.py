@@ -1,11 +1,11 @@
 """Per-article corpus analysis: sentences, named entities, a story embedding and a MinHash.
 
 This is the light analysis the corpus needs to find stories (the full ``compare`` pipeline
-runs later, per story). It is built for throughput: spaCy runs NER and the statistical
-sentence splitter only (no parser, tagger, lemmatiser, nor the shared tok2vec that only
-they listen to) over the first
-:data:`NER_CHARS` characters, and MiniLM embeds one text per article (headline + lead),
-because stories are recognised by what the top of an article says.
+runs later, per story). It is built for throughput: spaCy runs NER only (no parser,
+tagger, lemmatiser, nor the shared tok2vec that only they listen to) over the first
+:data:`NER_CHARS` characters, sentences come from punctuation rules, and MiniLM embeds one
+text per article (headline + lead), because stories are recognised by what the top of an
+article says.
 """
 
 from __future__ import annotations
@@ -139,15 +139,16 @@ def _parse(resources: Resources, texts: list[str], batch: int) -> list[Any]:
         # In the small English model NER and senter embed tokens themselves; the shared
         # tok2vec only feeds the tagger and parser, so running it here is pure cost (~40%).
         skip.append("tok2vec")
-    enable_senter = "senter" in nlp.component_names and "senter" not in nlp.pipe_names
     with nlp.select_pipes(disable=skip):
-        if enable_senter:
-            nlp.enable_pipe("senter")
-        try:
-            return list(nlp.pipe(texts, batch_size=batch))
-        finally:
-            if enable_senter:
-                nlp.disable_pipe("senter")
+        docs = list(nlp.pipe(texts, batch_size=batch))
+    if any(not d.has_annotation("SENT_START") for d in docs):
+        # Punctuation rules, not the statistical senter (a third of the NER pass again):
+        # the corpus only stores sentence spans; ``compare`` segments articles itself.
+        from spacy.pipeline import Sentencizer
+
+        splitter = Sentencizer()
+        docs = [splitter(d) for d in docs]
+    return docs
 
 
 def _unused_tok2vec(nlp: Any, skipped: list[str]) -> bool:
