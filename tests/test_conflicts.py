@@ -334,3 +334,29 @@ def test_example_pair_conflicts_and_agreements(example_articles, analyse) -> Non
     # Syrsky "said on Monday" and Syrskyi "said on May 27" are the same day: never a conflict.
     assert not any("said on Monday" in a or "said on Monday" in b for a, b, _ in found)
     assert not any(al.dimension == "date" for _, _, al in found)
+
+
+def test_counted_nouns_match_across_languages_by_stem() -> None:
+    from counterpoint.conflict_rules import same_unit, unit_keys
+
+    assert same_unit("home", "домов") and same_unit("домов", "будинків") and same_unit("people", "осіб")
+    assert not same_unit("home", "people") and not same_unit("домов", "мешканців")
+    # The longest stem decides: a household is not a home.
+    assert unit_keys("домохозяйств") == frozenset({"household"})
+    assert unit_keys("неизвестное") == frozenset({"неизвестное"})
+
+
+@pytest.mark.slow
+def test_a_count_conflicts_across_languages(resources: Resources) -> None:
+    from counterpoint.conflict_base import View
+    from counterpoint.model import Span
+
+    def view(text: str, lang: str) -> View:
+        doc = resources.parse([text], language=lang)[0]
+        return View(Span(lang, 0, len(text)), doc[:], ())
+
+    en = view("About 140 homes were flooded, according to the rescue service.", "en")
+    ru = view("По данным сельсовета, в двух сёлах затоплено более 400 домов.", "ru")
+    f = conflicts.detect(en, ru, "shared")
+    assert f is not None and f.dimension == "number"
+    assert conflicts.detect(en, view("По данным сельсовета, затоплено около 150 домов.", "ru"), "shared") is None

@@ -32,6 +32,7 @@ from .conflict_base import (
     topic_of,
 )
 from .model import TimeExpression
+from .resources import read_table
 from .segment import quote_regions
 
 ROUND_WIDEN = 0.1  # "about 150" covers at least 150 +/- 10 %
@@ -292,6 +293,28 @@ def _number_spans(sent: Any) -> list[Any]:
     return spans
 
 
+@functools.lru_cache(maxsize=1)
+def _count_nouns() -> list[tuple[str, str]]:
+    """(stem, English unit) for every Russian and Ukrainian stem of ``data/count_nouns.tsv``."""
+    return [(stem.strip(), row["unit"]) for row in read_table("count_nouns.tsv")
+            for col in ("ru", "uk") for stem in row[col].split(",") if stem.strip()]
+
+
+@functools.lru_cache(maxsize=4096)
+def unit_keys(unit: str) -> frozenset[str]:
+    """English units a counted noun stands for: itself if Latin, else by its longest stem."""
+    if not re.search(r"[\u0400-\u04ff]", unit):
+        return frozenset({unit})
+    hits = [(len(stem), en) for stem, en in _count_nouns() if unit.startswith(stem)]
+    best = max((n for n, _ in hits), default=0)
+    return frozenset(en for n, en in hits if n == best) or frozenset({unit})
+
+
+def same_unit(a: str, b: str) -> bool:
+    """Two counts count one thing ("homes" / "домов" / "будинків")."""
+    return a == b or bool(unit_keys(a) & unit_keys(b))
+
+
 def _qualifier(ent: Any) -> tuple[str, str]:
     """(kind, cue): exact, approx ('about'), lower ('at least') or upper ('up to')."""
     doc = ent.doc
@@ -335,7 +358,7 @@ def number_conflict(a: View, b: View, same_event: bool = False) -> Finding | Non
     same_day = any(temporal.overlap(x, y) for x in a.times for y in b.times)
     qa, qb = quantities(a), quantities(b)
     for x in qa:
-        same = [y for y in qb if y.unit == x.unit]
+        same = [y for y in qb if same_unit(x.unit, y.unit)]
         mates = [z for z in qa if z.unit == x.unit]
         if len(same) != 1 or len(mates) != 1:
             continue  # several counts of one unit: cannot tell which matches which
