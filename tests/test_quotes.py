@@ -159,12 +159,15 @@ def test_every_mark_style_gives_a_direct_quote(resources: Resources, opening: st
 
 
 @pytest.mark.slow
-def test_interrupted_and_multi_sentence_quotes_are_one_quote(resources: Resources) -> None:
+def test_interrupted_and_multi_sentence_quotes_are_one_statement_in_spoken_parts(resources: Resources) -> None:
     text = ("“We will not give up,” Mayor Anna Kovac said. “We will rebuild the bridge. "
             "It belongs to all of us.”\nThe council meets on Friday.")
-    q = only(run_quotes(resources, text))
-    assert q.text.startswith("We will not give up") and q.text.endswith("It belongs to all of us.")
-    assert q.speaker_name == "Anna Kovac"
+    an = run_quotes(resources, text)
+    assert [q.text for q in an.quotes] == ["We will not give up", "We will rebuild the bridge. It belongs to all of us."]
+    assert [q.id for q in an.quotes] == ["Q1", "Q1.2"]
+    assert {q.speaker_name for q in an.quotes} == {"Anna Kovac"}
+    voices = an.extras["quotes"]["voices"]
+    assert [v["quotes"] for v in voices] == [["Q1"]]  # one statement for the speaker's count
 
 
 @pytest.mark.slow
@@ -265,3 +268,73 @@ def test_reported_speech_and_anonymous_voices_stay_out_of_quotes(resources: Reso
     assert [r["speaker"]["how"] for r in reported] == ["nominal", "anonymous"]
     roles = {r["name"]: r["role"] for r in an.extras["quotes"]["voices"]}
     assert roles["A senior official"] == "anonymous"
+
+
+# ---- speaker causes found by reading real news (BASIL triplets) ----------------------------
+def speakers_of(resources: Resources, text: str) -> list[tuple[str, str | None]]:
+    return [(q.text[:12], q.speaker_name) for q in run_quotes(resources, text).quotes]
+
+
+@pytest.mark.slow
+def test_main_clause_subject_beats_a_name_in_its_complement(resources: Resources) -> None:
+    text = ("Mr. Dalton could not rule out that Mr. Fenwick had delayed the review. "
+            "“Under these circumstances, we did not have confidence in the outcome,” he wrote.")
+    assert speakers_of(resources, text) == [("Under these ", "Dalton")]
+
+
+@pytest.mark.slow
+def test_a_name_inside_the_quotation_is_not_its_speaker(resources: Resources) -> None:
+    text = ("Senator Maria Olsen spoke at the hangar on Monday. "
+            "“I stood with the families when the caskets came off the plane at Andrews Base,” she said.")
+    assert speakers_of(resources, text) == [("I stood with", "Maria Olsen")]
+
+
+@pytest.mark.slow
+def test_the_reported_speaker_of_a_report_and_a_split_quote(resources: Resources) -> None:
+    text = ("Nancy Pelosi kept her post on Wednesday. "
+            "“We got wiped out in the Midwest,” aides said Mr. Ryan told his colleagues before the vote. "
+            "“Ultimately, we are responsible.”")
+    an = run_quotes(resources, text)
+    got = [(an.text_of(q.span), q.speaker_name) for q in an.quotes]
+    # the contract's span is the spoken words: one quote per part, one speaker
+    assert got == [("We got wiped out in the Midwest", "Ryan"), ("Ultimately, we are responsible.", "Ryan")]
+
+
+@pytest.mark.slow
+def test_split_quote_in_one_sentence_keeps_spans_to_the_spoken_words(resources: Resources) -> None:
+    text = "“Clearly, this did not go our way,” Ryan said after the vote. “We knew it was uphill.”"
+    an = run_quotes(resources, text)
+    assert [an.text_of(q.span) for q in an.quotes] == ["Clearly, this did not go our way", "We knew it was uphill."]
+    assert {q.speaker_name for q in an.quotes} == {"Ryan"}
+    marks_only = run_quotes(resources, "“We won.” “They lost,” Ryan said.")
+    assert len(marks_only.quotes) == 1  # parts joined only by marks stay one quotation
+
+
+@pytest.mark.slow
+def test_cue_under_a_preposition_and_a_parenthetical_cue(resources: Resources) -> None:
+    text = ("Senator John Harlow, Republican of Utah, began his questions by saying, "
+            "“It is good to see you in good health.” "
+            "That group of senators, Mr. Corker said on Sunday, was beginning to realize "
+            "“that we do not have a lot of cards.”")
+    assert speakers_of(resources, text) == [("It is good t", "John Harlow"), ("that we do n", "Corker")]
+
+
+@pytest.mark.slow
+def test_a_quote_right_after_reported_speech_is_that_speakers(resources: Resources) -> None:
+    text = ("Adam Brook praised the budget on Monday. Debbie Dingell said she had spoken to the leader, "
+            "and said she gets it. “The leader always listened and she always understood.”")
+    assert speakers_of(resources, text)[-1] == ("The leader a", "Debbie Dingell")
+
+
+@pytest.mark.slow
+def test_an_apposed_name_speaks_for_its_role_noun_not_the_possessor(resources: Resources) -> None:
+    text = ("Michael Grimm faces charges. Grimm's lawyer, William McGinley, said in a statement that the office "
+            "\"has disclosed its intent to file criminal charges.\" \"We are disappointed,\" he said.")
+    assert speakers_of(resources, text) == [("has disclose", "William McGinley"), ("We are disap", "William McGinley")]
+
+
+@pytest.mark.slow
+def test_a_report_after_a_comma_does_not_take_the_words(resources: Resources) -> None:
+    text = ("John Boehner returned to the Capitol on Friday. "
+            "“Nice to see all of you,” he said as he kept walking, CNN’s Deirdre Walsh tweeted.")
+    assert speakers_of(resources, text) == [("Nice to see ", "John Boehner")]

@@ -170,7 +170,12 @@ def candidates(doc: Any, sentences: Sequence[Sentence], attrs: Sequence[Attribut
     for ent in doc.ents:
         if ent.label_ in NAMED:
             spans[name_span(ent.root) or (ent.start_char, ent.end_char)] = (ent.root, ent.label_)
-    for i in speakers:
+    full = {e[-1].lower_: e.text for e in reversed(doc.ents) if e.label_ == "PERSON" and len(e) > 1}
+    surnames = set(full)
+    # the tagger misses some re-mentions of a surname: a proper-noun main-clause subject
+    # spelled like a named person's surname ("Pelosi did not agree") is that person
+    again = [t.i for t in doc if t.pos_ == "PROPN" and t.lower_ in surnames and _main_subject(t)]
+    for i in list(speakers) + again:
         tok = doc[i]
         ns = name_span(tok)
         if ns is not None and not any(s <= ns[0] < e for s, e in spans):
@@ -180,16 +185,35 @@ def candidates(doc: Any, sentences: Sequence[Sentence], attrs: Sequence[Attribut
         k = sent_of(s)
         sent = sentences[k] if k is not None else None
         words = frozenset(w.lower() for w in re.findall(r"[\w-]+", sent.text)) if sent else frozenset()
+        text = doc.text[s:e]
+        if label in {"ORG", "PERSON?"} and " " not in text and root.lower_ in surnames:
+            # a surname alone, untagged or tagged ORG ("Weiner reiterated"): the person named
+            label, text = "PERSON", full[root.lower_]
         out.append(Candidate(
-            (s, e), doc.text[s:e], label, k if k is not None else -1, root.i,
-            root.dep_ in {"nsubj", "nsubjpass"}, root.i in speakers or _names_speaker(root, speakers),
+            (s, e), text, label, k if k is not None else -1, root.i,
+            _main_subject(root), root.i in speakers or _names_speaker(root, speakers),
             genders.get(doc[root.i].lower_, ""), words,
         ))
     return out
 
 
+def _main_subject(tok: Any) -> bool:
+    """Whether a mention is the subject of its sentence's main clause, not of an embedded one.
+
+    Lappin & Leass weigh non-embedded mentions above embedded ones: in "Horowitz could not
+    rule out that Strzok had slow-walked ...", a following "he" is Horowitz.
+    """
+    if tok.dep_ not in {"nsubj", "nsubjpass"}:
+        return False
+    verb = tok.head
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+    return bool(verb.dep_ == "ROOT")
+
+
 def _names_speaker(root: Any, speakers: set[int]) -> bool:
-    return any(root.i == i or root.head.i == i for i in speakers)
+    """Whether a mention is a speaker or names one; a possessor ("Grimm's lawyer") does not."""
+    return any(root.i == i or (root.head.i == i and root.dep_ != "poss") for i in speakers)
 
 
 def _sentence_index(sentences: Sequence[Sentence]) -> Any:
@@ -235,8 +259,10 @@ def resolve(doc: Any, a: Attribution, cands: Sequence[Candidate], done: Sequence
     """The named speaker behind an attribution's source (a name, pronoun or role noun)."""
     if a.source_i is None or a.source is None:
         return Speaker(None, None, "none")
+    # a name inside the quotation is what the speaker talks about, hardly the speaker
+    cands = [c for c in cands if not any(s <= c.span[0] < e for s, e in a.regions)]
     tok = doc[a.source_i]
-    ns = name_span(tok) or _slavic_named_role(tok)
+    ns = name_span(tok) or _named_role(tok)
     if ns is not None:
         return Speaker(ns, doc.text[ns[0] : ns[1]], "named")
     low, lemma = tok.lower_, tok.lemma_.lower()
@@ -268,15 +294,20 @@ def resolve(doc: Any, a: Attribution, cands: Sequence[Candidate], done: Sequence
     return _found(hit, written, "nominal", role_name)
 
 
-def _slavic_named_role(tok: Any) -> tuple[int, int] | None:
-    """The name a Russian or Ukrainian role noun introduces: "директор ГЭС Алексей Гнатюк".
+def _named_role(tok: Any) -> tuple[int, int] | None:
+    """The name a role noun introduces: "Grimm's lawyer, William McGinley", "директор ГЭС Алексей Гнатюк".
 
-    In UD the name hangs on the role noun as an apposition (spaCy's English parse makes the
-    role a compound of the name instead, which ``name_span`` already covers)."""
-    if tok.doc.user_data.get("language") not in SLAVIC_LANGUAGES or tok.pos_ not in ("NOUN", "PROPN"):
+    The name hangs on the role noun as an apposition; in Russian and Ukrainian (UD) also as
+    flat or nmod. ("Lawyer William McGinley" is a compound, which ``name_span`` covers.)"""
+    if tok.pos_ not in ("NOUN", "PROPN"):
         return None
+    slavic = tok.doc.user_data.get("language") in SLAVIC_LANGUAGES
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if not slavic and not (tok.is_lower and nxt is not None and nxt.text == ","):
+        return None  # English apposition is set off by a comma after a common noun
+    deps = ("appos", "flat", "nmod") if slavic else ("appos",)
     for c in tok.children:
-        if c.dep_ in ("appos", "flat", "nmod") and c.i > tok.i and c.ent_type_ == "PERSON":
+        if c.dep_ in deps and c.i > tok.i and c.ent_type_ == "PERSON":
             return name_span(c)
     return None
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from .model import Analysis, Quote, QuoteMatch, Sentence, Span
@@ -140,11 +141,14 @@ def _has_clause(tok: Any) -> bool:
     return any(c.dep_ == "ccomp" for c in tok.children)
 
 
-def _subject(tok: Any, quoted: Sequence[tuple[int, int]] = ()) -> Any | None:
+def _subject(tok: Any, quoted: Sequence[tuple[int, int]] = (),
+             bounds: tuple[int, int] | None = None) -> Any | None:
     """The token that does the saying: nsubj, "according to X", or a governing verb's subject.
 
     Words inside the quotation are never the source: the parser often makes the quotation's
     own subject ("My reaction, that was outrageous," X said) the subject of the cue.
+    ``bounds`` (the sentence's characters) stops the climb where the parse runs a tree over
+    two of our sentences; the sentence's own first subject then stands in.
     """
     if _lemma(tok) == "according":
         to = next((c for c in tok.children if c.lower_ == "to"), None)
@@ -153,18 +157,32 @@ def _subject(tok: Any, quoted: Sequence[tuple[int, int]] = ()) -> Any | None:
         return next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
     cue = tok
     for _ in range(3):
-        subj = next((c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass", "csubj"}
-                     and c.text not in MARKS and not _inside(c.idx, quoted)), None)
+        # two subjects: 'That group, Mr. Corker said, was ...' — the parenthesis's is the cue's
+        subjs = [c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass", "csubj"}
+                 and c.text not in MARKS and not _inside(c.idx, quoted)]
+        subj = min(subjs, key=lambda c: abs(c.i - cue.i)) if tok is cue and subjs else next(iter(subjs), None)
         if subj is not None and subj.lower_ in {"who", "that", "which"} and tok.dep_ == "relcl":
             return tok.head
         if subj is not None:
             return subj
         if tok.dep_ in {"relcl", "acl"}:
             return tok.head
+        if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":  # 'began by saying', 'after adding'
+            tok = tok.head.head
+            continue
         if tok.dep_ not in {"advcl", "xcomp", "conj"} or tok.head.i == tok.i:
             break
+        if bounds is not None and not bounds[0] <= tok.head.idx < bounds[1]:
+            return _first_subject(cue, quoted, bounds) or _adjacent_subject(cue, quoted)
         tok = tok.head
     return _adjacent_subject(cue, quoted)
+
+
+def _first_subject(cue: Any, quoted: Sequence[tuple[int, int]], bounds: tuple[int, int]) -> Any | None:
+    """The first subject in a sentence before a cue, outside quotations."""
+    doc = cue.doc
+    return next((t for t in doc[:cue.i] if t.idx >= bounds[0] and t.dep_ in {"nsubj", "nsubjpass"}
+                 and not _inside(t.idx, quoted)), None)
 
 
 def _adjacent_subject(cue: Any, quoted: Sequence[tuple[int, int]]) -> Any | None:
@@ -234,7 +252,7 @@ def sentence_attributions(doc: Any, sent: Sentence, lex: Lexicon) -> tuple[list[
     units = []
     for r in stmts:
         ranked = sorted(cues, key=lambda c: (_distance(c, r), _subject(c, quoted) is None))
-        units.append((r, ranked[0] if ranked else None))
+        units.append((r, _reported_speaker(ranked[0], cues, quoted) if ranked else None))
     out, used = [], set()
     for regions, cue in _group(units):
         first, last = regions[0], regions[-1]
@@ -243,6 +261,8 @@ def sentence_attributions(doc: Any, sent: Sentence, lex: Lexicon) -> tuple[list[
         content = (first[0], last[1])
         if cue is not None:
             used.add(cue.i)
+            if cue.dep_ == "ccomp":  # the wrapping report ('aides said') is this quotation's
+                used.add(cue.head.i)
             clause = next((c for c in cue.children if c.dep_ == "ccomp"), None)
             if kind == "partial" and clause is not None:
                 cs, ce = _tok_span(clause)
@@ -255,6 +275,20 @@ def sentence_attributions(doc: Any, sent: Sentence, lex: Lexicon) -> tuple[list[
         if said is not None:
             out.append(_make(sent, said, (), "reported", cue, quoted))
     return out, [inner(text, t) for t in terms]
+
+
+def _reported_speaker(cue: Any, cues: Sequence[Any], quoted: Sequence[tuple[int, int]]) -> Any:
+    """The cue of whoever spoke the words when one report wraps another.
+
+    '"...," aides said Mr. Ryan told his colleagues': the aides are the source, Ryan's are
+    the words; a speech cue in the clause another cue reports is the speaker's own.
+    """
+    # the reported clause follows the cue directly; after a comma the parse has it backwards
+    # ('"...," he said as he kept walking, CNN's Walsh tweeted')
+    inner = next((c for c in cues if c.dep_ == "ccomp" and c.head.i == cue.i and c.i > cue.i
+                  and not any(t.is_punct for t in cue.doc[cue.i + 1 : c.i])
+                  and _subject(c, quoted) is not None), None)
+    return inner if inner is not None else cue
 
 
 def _tok_span(tok: Any) -> tuple[int, int]:
@@ -286,7 +320,7 @@ def _reported_content(cue: Any) -> tuple[int, int] | None:
 
 def _make(sent: Sentence, content: tuple[int, int], regions: tuple[tuple[int, int], ...],
           kind: str, cue: Any | None, quoted: Sequence[tuple[int, int]] = ()) -> Attribution:
-    subj = _subject(cue, quoted) if cue is not None else None
+    subj = _subject(cue, quoted, (sent.span.start, sent.span.end)) if cue is not None else None
     cue_text = None
     if cue is not None:
         cue_text = "according to" if _lemma(cue) == "according" else cue.text
@@ -361,7 +395,11 @@ def _continue(prev: list[Attribution], a: Attribution, sentences: Sequence[Sente
     for p in reversed(prev):
         if a.sentence - p.sentence > 2:
             break
-        if p.regions and p.source is not None:
+        # 'Dingell said she gets it. "Leader Pelosi always listened."': a cue-less quotation
+        # right after reported speech is that speaker's too
+        told = not p.regions and p.kind == "reported" and p.sentence == a.sentence - 1
+        same_par = sentences[p.sentence].paragraph == sentences[a.sentence].paragraph
+        if (p.regions or (told and same_par)) and p.source is not None:
             return Attribution(a.sentence, a.content, a.regions, a.kind, None, None,
                                p.source, p.source_i, inherited=True)
     return a
@@ -405,6 +443,7 @@ def run(analysis: Analysis, resources: Resources) -> Analysis:
     """Find quotations and reported speech, resolve speakers, match statements across outlets."""
     lex = lexicon()
     found: list[tuple[Quote, Speaker, str]] = []
+    parts: dict[str, list[Quote]] = {}
     terms: list[dict[str, Any]] = []
     for art in analysis.articles:
         doc = analysis.parses.get(art.id)
@@ -423,8 +462,12 @@ def run(analysis: Analysis, resources: Resources) -> Analysis:
                 speaker_span=_speaker_span(art.id, sp, a), cue=a.cue,
             )
             found.append((q, sp, art.text[a.content[0] : a.content[1]]))
-    quotes = [q for q, _, _ in found if q.kind != "reported"]
+            parts[q.id] = spoken_parts(art.text, q, a.regions)
+    quotes = [p for q, _, _ in found if q.kind != "reported" for p in parts[q.id]]
     context = {q.id: c for q, _, c in found}
+    # a direct quotation cut in two compares by its own words; a partial one by its clause
+    context.update({p.id: p.text if p.kind == "direct" else context[q.id]
+                    for q, _, _ in found for p in parts[q.id] if len(parts[q.id]) > 1})
     extras = dict(analysis.extras)
     extras["quotes"] = {
         "voices": voices(analysis, [(q, sp) for q, sp, _ in found]),
@@ -438,6 +481,24 @@ def run(analysis: Analysis, resources: Resources) -> Analysis:
         quote_matches=tuple(match_quotes(analysis, quotes, resources, context)),
         extras=extras,
     )
+
+
+def spoken_parts(text: str, q: Quote, regions: Sequence[tuple[int, int]]) -> list[Quote]:
+    """A quotation interrupted by its attribution as one quote per spoken part.
+
+    The contract's span is the words spoken ('"X," Ryan said after the vote. "Y."' gives
+    X and Y, one speaker); parts joined only by marks and spaces stay one span.
+    """
+    runs: list[list[int]] = []
+    for s, e in regions:
+        if runs and not re.search(r"\w", text[runs[-1][1] : s]):
+            runs[-1][1] = e
+        else:
+            runs.append([s, e])
+    if len(runs) < 2:
+        return [q]
+    return [replace(q, id=q.id if k == 0 else f"{q.id}.{k + 1}", span=Span(q.span.article, s, e),
+                    text=text[s:e]) for k, (s, e) in enumerate(runs)]
 
 
 def _speaker_span(aid: str, sp: Speaker, a: Attribution) -> Span | None:
