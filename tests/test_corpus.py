@@ -189,6 +189,81 @@ def test_strict_join_then_consolidation_merges(tmp_path: Path, fake: FakeResourc
     assert any(s["outlets"] == ["Coastal Tribune", "Harbour Daily"] for s in stories)
 
 
+def test_vectorised_scores_match_their_definitions() -> None:
+    from counterpoint.corpus.cluster import _cosine_matrix, _matvec
+
+    rng = np.random.default_rng(3)
+    matrix = rng.normal(size=(2500, 384)).astype(np.float32)  # past the row block
+    vec = rng.normal(size=384).astype(np.float32)
+    assert np.allclose(_matvec(matrix, vec), matrix @ vec, rtol=1e-4, atol=1e-4)
+
+    def unit_sparse(ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        w = rng.random(len(ids)) + 0.1
+        return np.array(sorted(ids), dtype=np.int64), w / np.linalg.norm(w)
+
+    rows = [unit_sparse([1, 5, 9]), unit_sparse([]), unit_sparse([2, 5, 7, 11])]
+    cols = [unit_sparse([5, 9, 12]), unit_sparse([3]), unit_sparse([1, 2, 5, 7, 9, 11])]
+
+    def dense(v: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        out = np.zeros(16)
+        out[v[0]] = v[1]
+        return out
+
+    want = np.array([[dense(r) @ dense(c) for c in cols] for r in rows])
+    assert np.allclose(_cosine_matrix(rows, cols), want)
+    assert want[0, 1] == 0.0 and want[0, 2] > 0.0
+
+
+def test_same_outlet_lowers_a_story_score_and_far_dates_rule_it_out() -> None:
+    import datetime as dt
+
+    idx = StoryIndex(ClusterParams())
+    d0 = dt.date(2025, 3, 14)
+    idx.place_and_add(1, _vec(1, 2, 3), terms(FERRY), d0, "Harbour Daily", ())
+    other = idx.place(_vec(1, 2, 3), terms(FERRY_B), d0, "Coastal Tribune", ())
+    same = idx.place(_vec(1, 2, 3), terms(FERRY_B), d0, "harbour  daily", ())
+    late = idx.place(_vec(1, 2, 3), terms(FERRY_B), d0 + dt.timedelta(days=9), "Coastal Tribune", ())
+    p = idx.params
+    assert other.score - same.score == pytest.approx(p.outlet_penalty)
+    assert other.story == 1
+    assert late.story != 1  # a story dated wholly outside the window is not even scored
+    assert len(idx) == 1  # place() records nothing
+
+
+def test_ner_pass_skips_tok2vec_only_when_nothing_listens() -> None:
+    from types import SimpleNamespace
+
+    from counterpoint.corpus.analyse import _unused_tok2vec
+
+    nlp = SimpleNamespace(
+        pipe_names=["tok2vec", "tagger", "parser", "ner"],
+        get_pipe=lambda name: SimpleNamespace(listening_components=["tagger", "parser"]),
+    )
+    assert _unused_tok2vec(nlp, ["tagger", "parser"])
+    assert not _unused_tok2vec(nlp, ["tagger"])  # the parser still needs it
+    assert not _unused_tok2vec(SimpleNamespace(pipe_names=["ner"]), [])
+
+
+def test_sentences_come_from_punctuation_without_a_sentence_component() -> None:
+    import spacy
+
+    from counterpoint.corpus.analyse import analyse
+    from counterpoint.model import Article
+
+    class NoSentences(FakeResources):
+        @property
+        def nlp(self) -> Any:  # type: ignore[override]
+            if not hasattr(self, "_bare"):
+                self._bare = spacy.blank("en")
+            return self._bare
+
+    text = "The ferry strike ended on Tuesday. Crews return to work on Wednesday! Sailings resume at dawn."
+    [feats] = analyse([Article(id="a", text=text)], NoSentences())
+    assert [text[a:b] for a, b in feats.sentences] == [
+        "The ferry strike ended on Tuesday.", "Crews return to work on Wednesday!", "Sailings resume at dawn."
+    ]
+
+
 def test_story_id_errors(tmp_path: Path, fake: FakeResources) -> None:
     with pytest.raises(InputError, match="no such corpus database"):
         story_articles(tmp_path / "none.db", "S1")
