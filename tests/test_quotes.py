@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from counterpoint import quote_speakers, quotes, segment
+from counterpoint import quote_matching, quote_speakers, quotes, segment
 from counterpoint.model import Analysis, Quote, Span
 from counterpoint.resources import Resources
 from tests.conftest import make_article
@@ -80,11 +80,11 @@ def test_matching_needs_meaning_and_rejects_a_different_speaker() -> None:
         _q("Q3", "b", "the first group is on its way", "Goncharenko"),
     ]
     res = FakeEmbed({qs[0].text: 0, qs[1].text: 0, qs[2].text: 0})
-    found = quotes.match_quotes(an, qs, res)
+    found = quote_matching.match_quotes(an, qs, res)
     assert [(m.a, m.b) for m in found] == [("Q1", "Q2")]
     assert "same speaker" in found[0].why
     unrelated = FakeEmbed({qs[0].text: 0, qs[1].text: 1, qs[2].text: 2})
-    assert quotes.match_quotes(an, qs[:2], unrelated) == [] or quotes.pair_score(0.0, 0.5, 1.0) < quotes.MATCH_MIN
+    assert quote_matching.match_quotes(an, qs[:2], unrelated) == [] or quote_matching.pair_score(0.0, 0.5, 1.0) < quote_matching.MATCH_MIN
 
 
 class FakeCross(FakeEmbed):
@@ -106,22 +106,22 @@ def test_same_statement_matches_across_languages_through_the_multilingual_encode
     # MiniLM sees the translation as unrelated; e5 puts it with the English statement
     res = FakeCross({qs[0].text: 0, qs[1].text: 1, qs[2].text: 2},
                     {qs[0].text: 0, qs[1].text: 0, qs[2].text: 3})
-    found = quotes.match_quotes(an, qs, res)
+    found = quote_matching.match_quotes(an, qs, res)
     assert [(m.a, m.b) for m in found] == [("Q1", "Q2")]
     assert "across languages" in found[0].why and "same speaker" in found[0].why
 
 
 def test_speaker_names_compare_across_scripts() -> None:
     latin_ru = ("en", "ru")
-    assert quotes._same_name("Oleksii Hnatiuk", "Алексей Гнатюк", latin_ru)
-    assert quotes._same_name("Maria Zakharova", "Мария Захарова", latin_ru)
-    assert not quotes._same_name("Oleksii Hnatiuk", "Галина Ковальчук", latin_ru)
+    assert quote_matching._same_name("Oleksii Hnatiuk", "Алексей Гнатюк", latin_ru)
+    assert quote_matching._same_name("Maria Zakharova", "Мария Захарова", latin_ru)
+    assert not quote_matching._same_name("Oleksii Hnatiuk", "Галина Ковальчук", latin_ru)
 
 
 def test_unobservable_shared_words_leave_meaning_and_speaker_to_decide() -> None:
-    assert quotes.pair_score(0.9, None, 1.0) > quotes.MATCH_MIN
-    assert quotes.pair_score(0.3, None, 1.0) < quotes.MATCH_MIN  # one speaker, another statement
-    assert quotes.pair_score(0.9, None, -1.0) < quotes.pair_score(0.9, None, 0.0)
+    assert quote_matching.pair_score(0.9, None, 1.0) > quote_matching.MATCH_MIN
+    assert quote_matching.pair_score(0.3, None, 1.0) < quote_matching.MATCH_MIN  # one speaker, another statement
+    assert quote_matching.pair_score(0.9, None, -1.0) < quote_matching.pair_score(0.9, None, 0.0)
 
 
 def test_polnear_reader_and_matching(tmp_path: Path) -> None:
