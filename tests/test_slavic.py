@@ -88,6 +88,22 @@ def test_dates_resolved_in_both_languages() -> None:
 
 
 @pytest.mark.slow
+def test_a_non_past_verb_puts_a_date_ahead_whatever_the_tagger_says() -> None:
+    pub = dt.date(2026, 11, 18)
+    for lang, text, date in (
+        ("uk", "За його словами, перші виплати надійдуть до 1 грудня.", "1 грудня"),
+        ("ru", "По его словам, первые выплаты поступят до 1 декабря.", "1 декабря"),
+        ("uk", "Голова адміністрації в середу вранці прибув до села.", "середу"),
+    ):
+        doc = slavic.parse(Resources(), text, lang)
+        ex = next(e for e in temporal.candidates(doc) if e.text == date)
+        assert ex.future is (date != "середу"), (lang, date)
+    doc = slavic.parse(Resources(), "Перші виплати надійдуть до 1 грудня.", "uk")
+    ex = temporal.candidates(doc)[0]
+    assert temporal.resolve(ex.english, pub, ex.future)[0] == dt.date(2026, 12, 1)
+
+
+@pytest.mark.slow
 def test_compare_ru_uk_pair_end_to_end() -> None:
     ru = (RU + "\n— Мы не отступим, — сказал он журналистам.\n"
           "«Переговоры продолжатся», — заявила официальный представитель МИД Мария Захарова.")

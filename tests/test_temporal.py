@@ -48,6 +48,15 @@ def test_future_clause_looks_ahead() -> None:
     assert temporal.resolve("next Tuesday", FRI) == day(2024, 6, 4)
 
 
+def test_a_named_day_after_publication_is_its_nearest_occurrence() -> None:
+    mid_nov = dt.date(2026, 11, 18)
+    assert temporal.resolve("1 December", mid_nov) == day(2026, 12, 1)  # next fortnight, not last year
+    assert temporal.resolve("1 December", FRI) == day(2023, 12, 1)  # six months back beats six ahead
+    assert temporal.resolve("June 20", FRI) == day(2024, 6, 20)  # three weeks ahead vs eleven months back
+    assert temporal.resolve("June 20", FRI, future=True) == day(2024, 6, 20)
+    assert temporal.resolve("June 5", FRI) == day(2024, 6, 5)  # within a week: this year as before
+
+
 def test_without_publication_only_absolute_dates_resolve() -> None:
     assert temporal.resolve("on Monday", None) == (None, None, "unknown")
     assert temporal.resolve("May 27", None) == (None, None, "unknown")

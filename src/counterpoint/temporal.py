@@ -186,9 +186,13 @@ def _named_day(t: str, pub: dt.date, future: bool) -> Resolved | None:
         return None
     month, day = MONTHS[m.group(1) or m.group(4)], int(m.group(2) or m.group(3))
     got = _day(pub.year, month, day)
-    # Prefer the past: a day well after publication was last year's (unless looking ahead).
+    # A day well after publication, in a clause not looking ahead, is its nearest occurrence,
+    # the past on a tie: 1 December in a 18 November report is next fortnight's, 1 December
+    # in a 31 May report last year's.
     if got and got[0] and not future and got[0] > pub + dt.timedelta(days=7):
-        got = _day(pub.year - 1, month, day)
+        before = _day(pub.year - 1, month, day)
+        if before and before[0] and pub - before[0] <= got[0] - pub:
+            got = before
     return got
 
 
@@ -366,7 +370,40 @@ def _slavic_future(doc: Any, start: int, end: int) -> bool:
             break
         head = head.head
     aux = any(c.lemma_ in ("быть", "бути", "буде", "будуть") for c in head.children if c.dep_ == "aux")
-    return "Fut" in head.morph.get("Tense") or aux
+    return "Fut" in head.morph.get("Tense") or aux or _non_past_verb(span)
+
+
+# Third-person endings of Russian and Ukrainian verbs: past -в/-л, -ла, -ло, -ли; non-past
+# (present, or future of a perfective verb) -ут/-ют/-ат/-ят, -уть/-ють/-ать/-ять, -ет/-ит,
+# -е/-є (reflexive -ся/-сь). A non-past clause with a date looks ahead. Tense is read off
+# the ending because the parse of Ukrainian (natasha's Russian model) often gets it wrong
+# ("надійдуть до 1 грудня" tagged past, or not a verb at all); words the tagger calls verbs
+# that have neither ending ("обласної") are passed over, and a plural ending in -уть/-ють
+# counts as a verb whatever its tag (no noun or adjective form of either language has it).
+_PAST_ENDING = re.compile(r"(?:в|л|ла|ло|ли)(?:ся|сь)?$")
+_NON_PAST_ENDING = re.compile(r"(?:[уюая]ть?|[еєиіё]ть?|[еє])(?:ся|сь)?$")
+_PLURAL_NON_PAST = re.compile(r"\w{3,}[уюя]ть(?:ся)?$")
+_CLAUSE_EDGE = {",", ";", ":", "что", "що", "который", "которые", "який", "які", "яка"}
+
+
+def _non_past_verb(span: Any) -> bool:
+    """Whether the verb of an expression's clause (the one nearest it) is not in the past tense."""
+    sent = span.sent
+    lo = next((t.i + 1 for t in reversed(sent[: span.start - sent.start]) if t.lower_ in _CLAUSE_EDGE), sent.start)
+    hi = next((t.i for t in sent[span.end - sent.start :] if t.lower_ in _CLAUSE_EDGE), sent.end)
+    verbs = [t for t in span.doc[lo:hi] if t.is_alpha and _verb_like(t)]
+    if not verbs:
+        return False
+    near = min(verbs, key=lambda t: min(abs(t.i - span.start), abs(t.i - span.end)))
+    return not _PAST_ENDING.search(near.lower_)
+
+
+def _verb_like(tok: Any) -> bool:
+    if _PLURAL_NON_PAST.search(tok.lower_):
+        return True
+    form = (tok.morph.get("VerbForm") or ["Fin"])[0]
+    return (tok.pos_ in ("VERB", "AUX") and form not in ("Inf", "Part")
+            and bool(_PAST_ENDING.search(tok.lower_) or _NON_PAST_ENDING.search(tok.lower_)))
 
 
 def _strip_preposition(text: str) -> str:
