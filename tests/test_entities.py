@@ -299,3 +299,73 @@ def test_example_pair_links_and_separations(analyse: Callable[..., Analysis], ex
     assert not ids(ki.id, "France's Defense Ministry") & ids(ki.id, "Ukraine's Defense Ministry")
     assert not ids(rt.id, "Moscow") & ids(ki.id, "Kyiv")
     assert not ids(rt.id, "Putin") & ids(rt.id, "Macron")
+
+
+# ------------------------------------------- precision on real news (BASIL audit) ----
+@pytest.mark.parametrize(
+    ("a", "b", "label"),
+    [("North Carolina", "South Carolina", "LOC"), ("North Korea", "South Korea", "LOC"),
+     ("Social Security", "Border Security", "ORG"), ("Democratic Party", "Republican Party", "ORG"),
+     ("House Intelligence Committee", "Democratic Congressional Campaign Committee", "ORG"),
+     ("White House", "House of Representatives", "ORG"), ("Eastern District", "11th District", "LOC")],
+)
+def test_names_sharing_only_a_head_word_stay_apart(a: str, b: str, label: str) -> None:
+    labels = resolve(item(a, "a", label=label), item(b, "b", label=label))
+    assert not same(labels, 0, 1)
+
+
+@pytest.mark.parametrize(
+    ("short", "full"),
+    [("Surgeon General", "U.S. Surgeon General"), ("Mount Cook", "Mt Cook")],
+)
+def test_a_name_extending_another_still_links_by_head(short: str, full: str) -> None:
+    labels = resolve(item(short, "a", label="ORG"), item(full, "b", label="ORG"))
+    assert same(labels, 0, 1)
+
+
+def test_a_nationality_or_a_unit_is_not_completed_to_a_longer_name() -> None:
+    """'Russian' is not 'Russian Communists'; 'House' is not 'House Intelligence Committee'."""
+    labels = resolve(
+        item("Russian", "a", 0, 0, label="NORP"), item("Russian Communists", "b", 0, 0, label="NORP"),
+        item("House", "a", 20, 1, label="ORG"), item("House Intelligence Committee", "b", 20, 1, label="ORG"),
+        item("Fox", "a", 40, 2, label="ORG"), item("Fox News", "b", 40, 2, label="ORG"),
+    )
+    assert not same(labels, 0, 1) and not same(labels, 2, 3)
+    assert same(labels, 4, 5), "a company's short name still completes"
+
+
+def test_a_short_name_completes_to_one_full_name_only() -> None:
+    """'House' in two articles must not chain House of Representatives to White House."""
+    labels = resolve(
+        item("House of Representatives", "a", 0, 0, label="ORG", head="house"),
+        item("House", "a", 40, 1, label="ORG"),
+        item("White House", "b", 0, 0, label=""),
+        item("House", "b", 40, 1, label="ORG"),
+    )
+    assert not same(labels, 0, 2)
+
+
+@pytest.mark.slow
+def test_ner_slips_and_possessives_are_cleaned(analyse: Callable[..., Analysis]) -> None:
+    a = make_article(
+        "Attorney General William P. Barr’s summary was released on Friday. The president’s son spoke too. "
+        '"It is O.K.," he said. Representative Ada Lindqvist (D-Calif.) said the summary was short. '
+        "Senator Tom Berg (R-Ky.) disagreed.",
+        "p",
+    )
+    an = analyse((a,), upto="entities")
+    names = {e.name for e in an.entities}
+    assert "William P. Barr" in names and not any("’s" in n or "'s" in n for n in names)
+    assert "Ada Lindqvist" in names
+    assert not names & {"O.K.", "D", "R", "son", "’s son"}
+    assert all(len(m.text) >= 2 for e in an.entities for m in e.mentions)
+
+
+@pytest.mark.slow
+def test_a_title_does_not_cross_into_another_noun_phrase(analyse: Callable[..., Analysis]) -> None:
+    a = make_article(
+        "The inspector general report on the handling of the FBI’s Hillary Clinton email inquiry was released.", "q"
+    )
+    an = analyse((a,), upto="entities")
+    clinton = next(e for e in an.entities if "Clinton" in e.name)
+    assert all(m.kind == "name" for m in clinton.mentions)

@@ -156,7 +156,7 @@ def _title(doc: Any, start: int, stop_at_of: bool = False) -> tuple[tuple[str, .
     sent_start = doc[start].sent.start
     for k in range(start - 1, max(sent_start, start - TITLE_WINDOW) - 1, -1):
         tok = doc[k]
-        if (stop_at_of and tok.pos_ == "ADP") or tok.pos_ in ("VERB", "AUX") or tok.text in (",", ";", ":", "(", '"', "“", "”") or tok.ent_type_ == "PERSON":
+        if (stop_at_of and tok.pos_ == "ADP") or tok.pos_ in ("VERB", "AUX", "DET") or tok.text in (",", ";", ":", "(", '"', "“", "”") or tok.ent_type_ == "PERSON":
             break
         role = _role_of(tok)
         if role and "person" in role_classes()[role]:  # "union leader X": the union is not X
@@ -175,7 +175,9 @@ def _title_mention(doc: Any, name: Candidate, sents: Sequence[int]) -> Candidate
     left, role = None, None
     for k in range(span.start - 1, max(span.sent.start, span.start - TITLE_WINDOW) - 1, -1):
         tok = doc[k]
-        if tok.pos_ in ("VERB", "AUX") or tok.text in (",", ";", ":", "(", '"', "\u201c", "\u201d") or tok.ent_type_ == "PERSON":
+        # a determiner opens another noun phrase: "the inspector general report on the
+        # handling of the FBI's Hillary Clinton ..." gives Clinton no title
+        if tok.pos_ in ("VERB", "AUX", "DET") or tok.text in (",", ";", ":", "(", '"', "\u201c", "\u201d") or tok.ent_type_ == "PERSON":
             break
         found = _role_of(tok)
         if found and "person" in role_classes()[found]:
@@ -318,7 +320,8 @@ def _names(doc: Any, aid: str, sents: Sequence[int], language: str = "en") -> li
     lower = {t.text for t in doc if t.text.islower()}
     for start, end, label in _ner_spans(doc):
         covered.update(range(start, end))
-        if label not in NER_LABELS:
+        start, end = _trimmed(doc, start, end, label)
+        if label not in NER_LABELS or _junk(doc[start:end], label):
             continue
         root = doc[start:end].root
         if label != "PERSON" and root.dep_ == "compound" and root.head.i >= end and _role_of(root.head):
@@ -338,12 +341,54 @@ def _names(doc: Any, aid: str, sents: Sequence[int], language: str = "en") -> li
         elif end - k == 1 and doc[k].lower_ in lower and not doc[k].is_sent_start:
             k = end
             continue  # "Staff" alone, written "staff" elsewhere: not a name
+        if _junk(doc[first:end], ""):
+            k = end
+            continue
         cand = _name_item(doc, aid, first, end, "" if first == k else ORG, sents, language)
         if end - k == 1 and doc[k].is_sent_start:  # "Editor's note" or "Syrsky, who ..."
             cand = replace(cand, weak=True)
         out.append(cand)
         k = end
     return [c for c in out if not _common_opener(doc, c, lower)]
+
+
+POSSESSIVE = frozenset({"'s", "\u2019s", "'", "\u2019"})
+
+
+def _trimmed(doc: Any, start: int, end: int, label: str) -> tuple[int, int]:
+    """An entity span without edge punctuation, possessive markers or (for people) titles.
+
+    NER spans often carry them: "William P. Barr's", "Robert] Mueller", "'s son",
+    "Representative Zoe Lofgren" (the title is kept as the person's role instead).
+    """
+    def edge(tok: Any) -> bool:
+        return tok.is_punct or tok.text in POSSESSIVE
+
+    while end - start > 1 and edge(doc[end - 1]):
+        end -= 1
+    while end - start > 1 and edge(doc[start]):
+        start += 1
+    while label == "PERSON" and end - start > 1 and _role_of(doc[start]) and doc[start + 1].text[:1].isupper():
+        start += 1
+    return start, end
+
+
+def _junk(span: Any, label: str) -> bool:
+    """An NER slip, not a name: no capitalised word ("'s son"), or no word of two letters.
+
+    Single letters are party tags ("(D-Calif.)"); a dotted initialism names an agency or a
+    country (F.B.I., U.S.) but no person ("O.K." tagged PERSON is an interjection).
+    """
+    if has_cyrillic(span.text):
+        return False
+    if not any(t.text[:1].isupper() or t.text[:1].isdigit() for t in span):
+        return True
+    words = [t.text for t in span if t.text not in POSSESSIVE and not t.is_punct]
+    if any(len(re.sub(r"\W", "", w)) >= 2 and "." not in w.rstrip(".") for w in words):
+        return False  # a word, not an initialism
+    if label == "PERSON":
+        return True
+    return not any(len(re.sub(r"[^\w]", "", w)) >= 2 for w in words)
 
 
 def _common_opener(doc: Any, cand: Candidate, lower: set[str]) -> bool:
@@ -514,7 +559,7 @@ def _entity(members: Sequence[Candidate]) -> Entity:
 
 
 def _display(text: str) -> str:
-    words = text.split()
+    words = re.sub(r"[\[\]{}]", "", text).split()
     if words and words[0].lower() in ("the", "a", "an"):
         words = words[1:]
     return " ".join(words)

@@ -375,14 +375,19 @@ def _partial_names(cl: Clusters, names: Sequence[int], keys: Mapping[int, str], 
             # common noun whose first word is what distinguishes them (the House, White House).
             if cl.person_like(i, person_roles) or cl.items[i].label == "":
                 suffix[(group, words[-1])].add(cl.find(i))
-            if cl.items[i].label != PER:
+            # "Russian Communists" is a group of Russians, "House Intelligence Committee" a
+            # unit of the House: a nationality, or a role word after the first, names a part.
+            if cl.items[i].label not in (PER, NORP) and name_words(cl.items[i].text)[-1] not in cfg.role_classes:
                 prefix[(group, words[0])].add(cl.find(i))
     for i in names:
         words = keys[i].split()
         if len(words) != 1:
             continue
         it = cl.items[i]
-        cands = {cl.find(j) for j in suffix.get((it.group, words[0]), set()) | prefix.get((it.group, words[0]), set())}
+        if any(" " in keys.get(j, "") for j in cl.members[cl.find(i)]):
+            continue  # completed already (by this name elsewhere): "House" takes one full name, not two
+        ext = prefix.get((it.group, words[0]), set()) if it.label != NORP else set()
+        cands = {cl.find(j) for j in suffix.get((it.group, words[0]), set()) | ext}
         cands = {
             c for c in cands
             if c != cl.find(i) and compatible_types(cl.labels(i), cl.labels(c))
@@ -417,13 +422,49 @@ def _name_heads(cl: Clusters, names: Sequence[int], keys: Mapping[int, str], cfg
 
 
 def _names_agree(cl: Clusters, a: int, b: int, cfg: Config) -> bool:
-    """No person-name conflict (different first names) and no modifier conflict."""
+    """No person-name conflict (different first names), no modifier conflict, and for
+    anything else one name extending the other.
+
+    A shared head word says little about places and organisations: North/South Carolina,
+    Social/Border Security, House Intelligence/Democratic Campaign Committee. Only a
+    name that adds words to another (Surgeon General, U.S. Surgeon General) is the same.
+    """
     if not modifiers_agree(cl.modifiers(a), cl.modifiers(b)):
         return False
     firsts_a, firsts_b = cl.facts[cl.find(a)].firsts, cl.facts[cl.find(b)].firsts
-    if PER in cl.labels(a) | cl.labels(b) and firsts_a and firsts_b:
-        return any(_first_names_agree(x, y, cfg.first_name_ratio) for x in firsts_a for y in firsts_b)
-    return True
+    if PER in cl.labels(a) | cl.labels(b):
+        if firsts_a and firsts_b:
+            return any(_first_names_agree(x, y, cfg.first_name_ratio) for x in firsts_a for y in firsts_b)
+        return True
+    return _one_extends_other(_name_sets(cl, a, cfg), _name_sets(cl, b, cfg))
+
+
+def _name_sets(cl: Clusters, i: int, cfg: Config) -> list[frozenset[str]]:
+    """The word sets (romanisation-insensitive keys) of the fullest names in i's cluster.
+
+    A bare "House" already completed to "House of Representatives" is no evidence that
+    "White House" extends it.
+    """
+    sets = [frozenset(name_key(it.text, cfg.aliases).split()) for it in cl.of(i) if it.kind == "name"]
+    full = [s for s in sets if len(s) >= 2]
+    return full or sets
+
+
+def _one_extends_other(a: Sequence[frozenset[str]], b: Sequence[frozenset[str]]) -> bool:
+    return any(x and y and (_within(x, y) or _within(y, x)) for x in a for y in b)
+
+
+def _within(x: frozenset[str], y: frozenset[str]) -> bool:
+    """Every word of x is in y, itself or as its abbreviation ("Mt" for "Mount")."""
+    return all(w in y or any(_abbreviates(w, v) for v in y) for w in x)
+
+
+def _abbreviates(short: str, word: str) -> bool:
+    """Mt/Mount, St/Street, Ft/Fort: a shorter word of the same first letter, its letters in order."""
+    if not 2 <= len(short) < len(word) or short[0] != word[0]:
+        return False
+    rest = iter(word)
+    return all(c in rest for c in short)
 
 
 def _partners(cl: Clusters, doc_items: Sequence[int]) -> None:
