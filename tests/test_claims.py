@@ -67,3 +67,16 @@ def test_trailing_event_clause_is_a_unit_of_its_own(analyse: Callable[..., Analy
         "The vote comes just days after the harbour union announced that it had ended the strike.",
     )
     assert texts == ["The vote comes just days", "after the harbour union announced that it had ended the strike."]
+
+
+@pytest.mark.slow
+def test_russian_facts_joined_by_a_comma_split_but_attributions_stay(analyse: Callable[..., Analysis]) -> None:
+    text = ("В ГСЧС сообщили агентству, что погибших нет, однако два человека госпитализированы с переохлаждением. "
+            "Служба эвакуировала 310 человек из двух сел, сообщил ее представитель Тарас Мельник.")
+    an = analyse((make_article(text, "a", language="ru"), make_article("Ничего больше не произошло.", "b", language="ru")),
+                 upto="claims")
+    texts = [c.text for c in an.claims["a"]]
+    assert texts[:2] == ["В ГСЧС сообщили агентству, что погибших нет",
+                         "однако два человека госпитализированы с переохлаждением."]
+    assert texts[2].startswith("Служба эвакуировала") and texts[2].endswith("Тарас Мельник.")
+    assert len(texts) == 3

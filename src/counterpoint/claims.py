@@ -21,8 +21,10 @@ from .segment import quote_regions
 
 CLAUSE_POS = {"VERB", "AUX"}
 SPINE_DEPS = {"ROOT", "ccomp", "conj"}
-SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "expl"}
-ARGUMENT_DEPS = {"dobj", "attr", "acomp", "ccomp", "xcomp", "prep", "dative", "oprd", "agent"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "expl", "nsubj:pass"}
+# spaCy's English labels, plus the UD labels of the Russian/Ukrainian parse (obj, iobj, obl)
+ARGUMENT_DEPS = {"dobj", "attr", "acomp", "ccomp", "xcomp", "prep", "dative", "oprd", "agent", "obj", "iobj", "obl"}
+SLAVIC = {"ru", "uk"}
 MIN_UNIT_TOKENS = 4  # "and said so." is not a fact of its own
 TRIM = " ,;:–—-\n"
 LEAD_WORDS = {"and", "but", "while", "whereas", "yet", "or"}
@@ -84,7 +86,37 @@ def _cut_points(sent: Any, quotes: list[tuple[int, int]]) -> list[tuple[int, Any
                 continue
             cuts.append((at, conj))
         cuts.extend(_adverbial_cuts(head, quotes))
+        if sent.doc.user_data.get("language") in SLAVIC:
+            cuts.extend(_asyndetic_cuts(head, quotes))
     return sorted(cuts, key=lambda c: c[0])
+
+
+def _asyndetic_cuts(head: Any, quotes: list[tuple[int, int]]) -> list[tuple[int, Any]]:
+    """Cuts before clauses joined by a comma alone, in Russian and Ukrainian.
+
+    "затоплено около 140 домов, эвакуированы 310 жителей" lists two facts with no
+    coordinator, as Russian and Ukrainian news often does (UD parses it conj or parataxis);
+    the clause must have a subject of its own, so a list of verbs sharing one stays whole,
+    and must not be a speech cue (an attribution after the comma).
+    """
+    from .quote_speakers import lexicon
+
+    cues = lexicon().cues
+    out: list[tuple[int, Any]] = []
+    doc = head.doc
+    for clause in head.children:
+        if clause.dep_ not in {"conj", "parataxis"} or clause.i <= head.i or not _is_clause(clause):
+            continue
+        if clause.lemma_.lower() in cues:
+            continue  # "..., сообщил ее представитель": the attribution, not a second fact
+        if any(c.dep_ == "cc" for c in clause.children) or not any(c.dep_ in SUBJECT_DEPS for c in clause.children):
+            continue
+        first = next(t for t in clause.subtree if not t.is_punct)  # the comma may hang on the clause
+        if first.i <= head.i or first.i == 0 or doc[first.i - 1].text not in {",", ";"}:
+            continue
+        if not any(s < first.idx < e for s, e in quotes):
+            out.append((first.idx, clause))
+    return out
 
 
 def _adverbial_cuts(head: Any, quotes: list[tuple[int, int]]) -> list[tuple[int, Any]]:
