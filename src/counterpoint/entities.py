@@ -370,6 +370,9 @@ def _trimmed(doc: Any, start: int, end: int, label: str) -> tuple[int, int]:
         start += 1
     while label == "PERSON" and end - start > 1 and _role_of(doc[start]) and doc[start + 1].text[:1].isupper():
         start += 1
+    if label == "PERSON":  # "Obama's State [Department]": the person is the possessor
+        cut = next((k for k in range(start + 1, end) if doc[k].text in POSSESSIVE), end)
+        end = cut
     return start, end
 
 
