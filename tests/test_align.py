@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from counterpoint.align import fact_groups, rank_unique
+from counterpoint.align import Link, best_shared, fact_groups, rank_unique
 from counterpoint.model import Alignment, Analysis, Article, Claim, Span
 from counterpoint.similarity import FEATURES, Info, load_model, pair_features, reasons
 
@@ -152,3 +152,17 @@ def test_example_pair_same_participants_are_not_the_same_fact(analyse: Callable[
     # the signing, reported by both, stays one fact
     signed = find("Syrsky, who was made", "Syrskyi said he had")
     assert signed is not None and signed.relation == "shared" and "same agent (Oleksandr Syrskyi)" in signed.why
+
+
+def test_a_loose_shared_link_yields_to_the_claims_best_counterpart() -> None:
+    """A quote 'similar' to three sentences of the other article shares its fact with one."""
+    links = [
+        Link(3, 0, 0.41, "shared", "same fact: wording similar", wording_only=True),
+        Link(3, 1, 0.46, "shared", "same fact: wording similar", wording_only=True),
+        Link(3, 5, 0.73, "shared", "same fact: same actors", wording_only=False),
+        Link(0, 0, 0.45, "shared", "same fact: wording similar", wording_only=True),
+        Link(4, 1, 0.40, "shared", "same fact: same agent", wording_only=False),
+        Link(6, 5, 0.40, "shared", "same fact: same agent", wording_only=False),
+    ]
+    kept = {(k.i, k.j) for k in best_shared(links)}
+    assert kept == {(3, 5), (0, 0), (4, 1), (6, 5)}, "links with something specific in common all stay"

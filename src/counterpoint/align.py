@@ -72,6 +72,7 @@ class Link:
     prob: float  # similarity on the STS scale divided by 5, in [0, 1]
     relation: str
     why: str
+    wording_only: bool = False  # shared on similarity alone: no actor, action, date or figure in common
 
 
 def entity_index(analysis: Analysis) -> dict[str, list[tuple[int, int, str, str]]]:
@@ -164,7 +165,8 @@ def score_matrix(
             why += "; dated differently"
         elif relation == "related" and m.agent_clash:
             why += "; different actors"
-        links.append(Link(int(i), int(j), sim / 5.0, relation, why))
+        loose = relation == "shared" and sim < model.shared and not specific(x.info, y.info, m, common)
+        links.append(Link(int(i), int(j), sim / 5.0, relation, why, loose))
     return links
 
 
@@ -225,6 +227,24 @@ def best_per_sentence_pair(a: Sequence[Item], b: Sequence[Item], links: list[Lin
         if key not in best or link.prob > best[key].prob:
             best[key] = link
     return sorted(best.values(), key=lambda k: (k.i, k.j))
+
+
+def best_shared(links: list[Link]) -> list[Link]:
+    """Shared links resting on similarity alone only where they are both claims' best.
+
+    In one story, and more so across languages where the calibrated cosines are compressed,
+    a quote is "similar" to every sentence about the same dam; a fact has one counterpart,
+    so a loose shared link (below the clear-paraphrase level, nothing specific in common)
+    that either claim beats elsewhere is dropped. Links with shared actors, actions, dates
+    or figures stand as they are: one claim may report an event two sentences give.
+    """
+    top_a: dict[int, float] = {}
+    top_b: dict[int, float] = {}
+    for k in links:
+        if k.relation == "shared":
+            top_a[k.i] = max(top_a.get(k.i, 0.0), k.prob)
+            top_b[k.j] = max(top_b.get(k.j, 0.0), k.prob)
+    return [k for k in links if not (k.wording_only and (k.prob < top_a[k.i] or k.prob < top_b[k.j]))]
 
 
 def mutual_related(links: list[Link], top: int = 2) -> list[Link]:
@@ -358,7 +378,7 @@ def align_articles(analysis: Analysis, resources: Resources) -> Analysis:
         pair = (analysis.article(a).language, analysis.article(b).language)
         cos_map = functools.partial(calibrated, la=pair[0], lb=pair[1]) if cross else None
         links = score_matrix(items[a], items[b], emb[a], emb[b], model, common, cos_map)
-        links = mutual_related(best_per_sentence_pair(items[a], items[b], links))
+        links = mutual_related(best_shared(best_per_sentence_pair(items[a], items[b], links)))
         all_links.extend(links)
         for link in links:
             ca, cb = items[a][link.i].claim, items[b][link.j].claim
