@@ -338,3 +338,14 @@ def test_a_report_after_a_comma_does_not_take_the_words(resources: Resources) ->
     text = ("John Boehner returned to the Capitol on Friday. "
             "“Nice to see all of you,” he said as he kept walking, CNN’s Deirdre Walsh tweeted.")
     assert speakers_of(resources, text) == [("Nice to see ", "John Boehner")]
+
+
+@pytest.mark.slow
+def test_names_quoted_earlier_are_not_antecedents(resources: Resources) -> None:
+    text = ("Reacting to the firing, President Donald Trump tweeted, \"finally,\" while asking whether the case "
+            "will now be dropped: \"Agent Peter Stone was just fired. It is a total Hoax.\" "
+            "The president had tweeted that Stone and others have “badly damaged” the bureau.")
+    got = speakers_of(resources, text)
+    # the colon sentence's cue counts despite its scare-quoted "finally"; "the president" is
+    # not a name from inside the tweet
+    assert got == [("Agent Peter ", "Donald Trump"), ("badly damage", "Donald Trump")]

@@ -378,7 +378,10 @@ def speakers(doc: Any, sentences: Sequence[Sentence], attrs: Sequence[Attributio
              lex: Lexicon | None = None) -> list[Speaker]:
     """The resolved speaker of each attribution, in order (earlier ones inform later ones)."""
     lex = lex or lexicon()
-    cands = candidates(doc, sentences, attrs, lex)
+    # names inside quotations are what speakers talk about; speakers are named in narration
+    quoted = [r for a in attrs for r in a.regions]
+    cands = [c for c in candidates(doc, sentences, attrs, lex)
+             if not any(s <= c.span[0] < e for s, e in quoted)]
     done: list[tuple[Attribution, Speaker]] = []
     for a in attrs:
         prev = done[-1][1] if done else None

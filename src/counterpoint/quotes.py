@@ -370,7 +370,8 @@ def _outside_cue(doc: Any, sentences: Sequence[Sentence], a: Attribution, lex: L
         near.append(sentences[k - 1])
     for sent in near:
         span = doc.char_span(sent.span.start, sent.span.end, alignment_mode="expand")
-        if span is None or (sent.index > k and len(span) > 12) or regions_in(text, *span_chars(sent)):
+        # a scare-quoted word in the attribution ('tweeted, "finally," ... :') is no quotation
+        if span is None or (sent.index > k and len(span) > 12) or statement_regions(doc, sent)[0]:
             continue
         for t in span:
             subj = _subject(t) if _lemma(t) in lex.cues and t.pos_ in {"VERB", "AUX"} else None
