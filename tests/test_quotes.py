@@ -349,3 +349,10 @@ def test_names_quoted_earlier_are_not_antecedents(resources: Resources) -> None:
     # the colon sentence's cue counts despite its scare-quoted "finally"; "the president" is
     # not a name from inside the tweet
     assert got == [("Agent Peter ", "Donald Trump"), ("badly damage", "Donald Trump")]
+
+
+@pytest.mark.slow
+def test_a_tweet_speaks_for_whoever_posted_it(resources: Resources) -> None:
+    text = ("Republicans demanded his ouster. Donald Trump called on Schiff to resign Thursday in an "
+            "early-morning tweet that accused the chairman of “unlawfully lying and leaking” information.")
+    assert speakers_of(resources, text) == [("unlawfully l", "Donald Trump")]

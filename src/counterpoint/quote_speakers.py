@@ -335,7 +335,7 @@ def _pronoun(form: str, a: Attribution, cands: Sequence[Candidate],
 
 
 def _issuer(tok: Any) -> tuple[int, int] | None:
-    """Who issued a document noun: "a statement from the General Staff", "the army's report"."""
+    """Who issued a document noun: "a statement from the General Staff", "the army's report", "X said in a tweet"."""
     for c in tok.children:
         if c.dep_ == "poss":
             return name_span(c)
@@ -343,6 +343,16 @@ def _issuer(tok: Any) -> tuple[int, int] | None:
             obj = next((g for g in c.children if g.dep_ == "pobj"), None)
             if obj is not None:
                 return name_span(obj) or _np_chars(obj)
+    # "Trump called on Schiff to resign in a tweet that accused ...": whoever wrote it
+    if tok.dep_ == "pobj" and tok.head.lower_ in {"in", "via", "through"}:
+        verb = tok.head.head
+        for _ in range(3):  # 'called on X to resign in a tweet': the caller wrote it
+            subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if subj is not None or verb.dep_ not in {"xcomp", "advcl", "conj"}:
+                break
+            verb = verb.head
+        if subj is not None:
+            return name_span(subj)
     return None
 
 
