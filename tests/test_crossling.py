@@ -179,3 +179,79 @@ def test_armed_forces_and_namesake_first_names_stay_apart() -> None:
     people = [_item("en", "Vladimir Putin", PER), _item("ru", "Путина", PER),
               _item("uk", "Володимир Путін", PER), _item("uk2", "Володимир Зеленський", PER)]
     assert _same(people) == [True, True, False]
+
+
+# ------------------------------------------------- organisation names across languages ----
+def test_place_adjectives_give_the_place_stem() -> None:
+    from counterpoint.crossling import place_stems, share_place
+
+    assert "kahov" in place_stems("Каховська") and "kahov" in place_stems("Каховская")
+    assert place_stems("Державна") == frozenset(), "no adjective suffix, no place"
+    assert share_place("Kakhovka hydroelectric power plant", "Каховська ГЕС")
+    assert share_place("Городницкая ГЭС", "Городницька ГЕС"), "Russian and Ukrainian adjectives of one place"
+    assert not share_place("Lviv City Council", "Харківська обласна адміністрація")
+
+
+def test_abbreviations_are_spelled_out_per_language() -> None:
+    from counterpoint.crossling import spelled_out
+
+    assert spelled_out("Каховська ГЕС", "uk") == "Каховська гідроелектростанція"
+    assert spelled_out("Каховская ГЭС", "ru") == "Каховская гидроэлектростанция"
+    assert spelled_out("Kakhovka HPP", "en") == "Kakhovka HPP"
+
+
+def _fake_embed(groups: dict[str, int]) -> Any:
+    """Texts of one group embed identically (cosine 1), of different groups orthogonally."""
+    def embed(texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), 8), dtype=np.float32)
+        for i, t in enumerate(texts):
+            out[i, groups[t]] = 1.0
+        return out
+    return embed
+
+
+def test_translation_links_need_meaning_types_and_mutual_best() -> None:
+    from counterpoint.crossling import NameRef, translation_links
+
+    groups = {"Ministry of Defence": 0, "Міністерство оборони": 0, "Ministry of Health": 1,
+              "Державна прикордонна служба": 2, "Олексій Гнатюк": 3, "Oleksii Hnatiuk": 3,
+              "Міністерство оборони України": 0}
+    refs = [
+        NameRef(0, "a", "en", "Ministry of Defence", "ORG"),
+        NameRef(1, "b", "uk", "Міністерство оборони", "ORG"),
+        NameRef(2, "a", "en", "Ministry of Health", "ORG"),
+        NameRef(3, "b", "uk", "Державна прикордонна служба", "ORG"),
+        NameRef(4, "a", "en", "Oleksii Hnatiuk", "PER"),
+        NameRef(5, "b", "uk", "Олексій Гнатюк", "PER"),
+    ]
+    assert translation_links(refs, _fake_embed(groups)) == [(0, 1)], "people go by spelling, not meaning"
+    same_article = [NameRef(0, "a", "en", "Ministry of Defence", "ORG"), NameRef(1, "a", "uk", "Міністерство оборони", "ORG")]
+    assert translation_links(same_article, _fake_embed(groups)) == [], "an article naming both names two things"
+    two = refs[:2] + [NameRef(6, "c", "uk", "Міністерство оборони України", "ORG")]
+    assert len(translation_links(two, _fake_embed(groups))) <= 1, "one counterpart at most"
+
+
+def test_cases_of_a_cyrillic_organisation_join() -> None:
+    from types import SimpleNamespace
+
+    from counterpoint.crossling import join_same_stems
+
+    def cand(text: str, label: str = "ORG") -> Any:
+        return SimpleNamespace(normal=text, text=text, item=SimpleNamespace(kind="name", label=label))
+
+    cands = [cand("Государственной службы по чрезвычайным ситуациям"), cand("Государственная служба по чрезвычайным ситуациям"),
+             cand("Государственная пограничная служба"), cand("Ирина Савчук", "PER"), cand("Ирины Савчук", "PER")]
+    labels = join_same_stems(cands, [0, 1, 2, 3, 4])
+    assert labels[0] == labels[1] and labels[2] != labels[1]
+    assert labels[3] != labels[4], "people are left to the name sieves"
+
+
+@pytest.mark.slow
+def test_a_facility_links_to_its_translation(resources: Resources) -> None:
+    a = make_article("The Ministry of Foreign Affairs said on Monday that the Kakhovka hydroelectric power plant was shut.",
+                     "en1", language="en")
+    b = make_article("Министерство иностранных дел Украины сообщило, что Каховская ГЭС остановлена.", "ru1", language="ru")
+    an = run_pipeline(Analysis(articles=(a, b)), resources, ("segment", "entities"))
+    by_text = {m.text: e.id for e in an.entities for m in e.mentions}
+    assert by_text.get("the Kakhovka hydroelectric power plant") == by_text.get("Каховская ГЭС") is not None
+    assert by_text["The Ministry of Foreign Affairs"] != by_text["Каховская ГЭС"]

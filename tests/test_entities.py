@@ -44,7 +44,7 @@ def test_name_words_drop_determiners_honorifics_and_company_suffixes() -> None:
 
 
 # ---------------------------------------------------------------- alias data ----
-@pytest.mark.parametrize("name", ["aliases.tsv", "roles.tsv", "demonyms.tsv", "names_cyrillic.tsv"])
+@pytest.mark.parametrize("name", ["aliases.tsv", "roles.tsv", "demonyms.tsv", "names_cyrillic.tsv", "abbreviations_slavic.tsv", "roles_slavic.tsv"])
 def test_every_data_row_names_its_source(name: str) -> None:
     rows = read_table(name)
     assert rows, name
@@ -369,3 +369,11 @@ def test_a_title_does_not_cross_into_another_noun_phrase(analyse: Callable[..., 
     an = analyse((a,), upto="entities")
     clinton = next(e for e in an.entities if "Clinton" in e.name)
     assert all(m.kind == "name" for m in clinton.mentions)
+
+
+@pytest.mark.slow
+def test_a_bracketed_acronym_is_its_own_mention(analyse: Callable[..., Analysis]) -> None:
+    a = make_article("About 310 residents were evacuated, according to the Civil Defence Directorate (CDD) of Norland.", "r")
+    an = analyse((a,), upto="entities")
+    names = {m.text for e in an.entities for m in e.mentions}
+    assert not any("(" in n or ")" in n for n in names)

@@ -24,13 +24,16 @@ import functools
 import json
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from .resources import DATA
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from .entities import Candidate
 
 XL_MODEL_FILE = "align_model_xl.json"
 DIM = 384
@@ -159,7 +162,7 @@ def romanise(text: str, language: str = "") -> str:
 # seen in another case ("Москвы", "Києві", "Сырского") keeps its stem, so a stem key finds
 # the nominative the data lists without a morphological dictionary.
 ENDINGS = tuple(sorted(
-    "ами ями ого его ому ему ими ыми ими ых их ым им ів їв ов ев ям ам ах ях ою ею єю ом ем "
+    "ами ями ого его ому ему ими ыми ими ых их ым им ів їв ов ев ям ам ах ях ою ею єю ом ем ої "
     "ій ий ый ой ая яя ое ее ые ие і ї ы и а я у ю е є о ь й".split(),
     key=len, reverse=True,
 ))
@@ -314,3 +317,171 @@ def harmonise(words: Sequence[str], tiers: Sequence[Iterable[str]], same: Any, p
                 break
         out.append(hit or options[0])
     return out
+
+
+# ------------------------------------------------------ names across languages ----
+# Calibrated e5 cosine (MiniLM scale) at which two names in different languages are taken for
+# one another's translation, alone or with a place stem in common (Городницька ~ Horodnytsia).
+# Chosen on the dev rows of eval/crossling/org_names.tsv (scripts/eval_xl_names.py --grid):
+# the highest recall at a precision of at least 0.985 in simulated comparisons.
+TRANSLATION_MIN = 0.80
+TRANSLATION_WITH_PLACE = 0.70
+# Adjectives made from place names: Городниця -> Городницька, Каховка -> Каховская,
+# Запоріжжя -> Запорізька, Київ -> Київська. The suffix (-ськ-, -цьк-, -зьк-, -ск-, -цк-)
+# and the adjective's case ending go; -ц-/-з- stay part of the place's stem.
+PLACE_ADJECTIVE = re.compile(
+    r"(ць|зь|сь|ц|с)к(ий|ій|ої|ого|ому|ою|ую|ая|ое|ой|ие|ые|их|ых|им|ым|а|е|і|у|я)$"
+)
+POSSESSIVE_SUFFIX = ("ов", "ев", "ів", "їв")  # Дніпро -> Дніпровська
+
+
+@dataclass(frozen=True)
+class NameRef:
+    """One name of a cluster, for linking clusters across languages."""
+
+    cluster: int
+    article: str
+    language: str
+    text: str
+    type: str  # PER, ORG, LOC, NORP or ""
+
+
+@functools.lru_cache(maxsize=4096)
+def place_stems(word: str) -> frozenset[str]:
+    """Romanisation-insensitive keys of the place a Russian/Ukrainian adjective is made from."""
+    from .entity_cluster import skeleton
+
+    m = PLACE_ADJECTIVE.search(word.lower())
+    if not m or m.start() < 3:
+        return frozenset()
+    base = word.lower()[: m.start()] + m.group(1).rstrip("сь").rstrip("ь")
+    bases = {base} | {base[: -len(p)] for p in POSSESSIVE_SUFFIX if base.endswith(p) and len(base) - len(p) >= 3}
+    keys = (skeleton(s) for b in bases for s in spellings(b))
+    return frozenset(k for k in keys if len(k) >= 3 and not has_cyrillic(k))
+
+
+def share_place(a: str, b: str) -> bool:
+    """Whether two names (one at least in Cyrillic) name the same place in their words.
+
+    A Cyrillic place adjective matches a Latin word its stem begins, short of at most three
+    letters ("Horodnyts" + "ia"), or another adjective of the same stem (Russian/Ukrainian).
+    """
+    words_a, words_b = re.findall(r"[\w'\u2019-]+", a), re.findall(r"[\w'\u2019-]+", b)
+    for wa in words_a:
+        for wb in words_b:
+            sa, sb = place_stems(wa), place_stems(wb)
+            if sa & sb or _stem_begins(sa, wb) or _stem_begins(sb, wa):
+                return True
+    return False
+
+
+def _stem_begins(stems: frozenset[str], word: str) -> bool:
+    from .entity_cluster import skeleton
+
+    if not stems or has_cyrillic(word) or not word[:1].isupper():
+        return False
+    key = skeleton(word)
+    return any(key.startswith(s) and len(key) - len(s) <= 3 for s in stems)
+
+
+LINKABLE_TYPES = frozenset({"ORG", "LOC", ""})  # people go by romanisation, nationalities by the data
+
+
+def translation_links(refs: Sequence[NameRef], embed: Callable[[list[str]], np.ndarray]) -> list[tuple[int, int]]:
+    """Pairs of clusters whose names translate each other across languages.
+
+    "Державна служба з надзвичайних ситуацій" is the State Emergency Service: no spelling
+    links them, meaning does. Two clusters link when some pair of their names, in different
+    languages and of place/organisation types, has a calibrated e5 cosine of at least
+    :data:`TRANSLATION_MIN` (or :data:`TRANSLATION_WITH_PLACE` with a place stem in common),
+    no article names both, and each is the other's most similar cluster.
+    """
+    refs = [replace(r, text=spelled_out(r.text, r.language)) for r in refs if r.type in LINKABLE_TYPES]
+    refs = [r for r in refs if len(r.text.split()) >= 2]  # one word is too little to translate
+    if len({r.language for r in refs}) < 2:
+        return []
+    vecs = embed([r.text for r in refs])
+    raw = vecs @ vecs.T
+    arts: dict[int, set[str]] = {}
+    for r in refs:
+        arts.setdefault(r.cluster, set()).add(r.article)
+    best: dict[tuple[int, int], tuple[float, bool]] = {}
+    for i, a in enumerate(refs):
+        for j in range(i + 1, len(refs)):
+            b = refs[j]
+            if a.language == b.language or a.cluster == b.cluster or arts[a.cluster] & arts[b.cluster]:
+                continue
+            sim = float(calibrated(raw[i, j], a.language, b.language))
+            ok = sim >= TRANSLATION_MIN or (sim >= TRANSLATION_WITH_PLACE and share_place(a.text, b.text))
+            key = (min(a.cluster, b.cluster), max(a.cluster, b.cluster))
+            old = best.get(key, (-1.0, False))
+            best[key] = (max(old[0], sim), old[1] or ok)
+    top: dict[int, tuple[float, int]] = {}
+    for (x, y), (sim, _) in best.items():
+        for c, other in ((x, y), (y, x)):
+            if sim > top.get(c, (-1.0, -1))[0]:
+                top[c] = (sim, other)
+    return [(x, y) for (x, y), (_, ok) in best.items() if ok and top[x][1] == y and top[y][1] == x]
+
+
+@functools.lru_cache(maxsize=1)
+def _abbreviations() -> dict[tuple[str, str], str]:
+    from .resources import read_table
+
+    return {(r["abbr"], r["language"]): r["expansion"] for r in read_table("abbreviations_slavic.tsv")}
+
+
+def spelled_out(text: str, language: str) -> str:
+    """A Russian/Ukrainian name with its abbreviations written out (data/abbreviations_slavic.tsv)."""
+    table = _abbreviations()
+    lang = language if language in ("ru", "uk") else guess_language(text)
+    return " ".join(table.get((w, lang), w) for w in text.split())
+
+
+def join_same_stems(cands: Sequence[Candidate], labels: list[int]) -> list[int]:
+    """Clusters joined whose Cyrillic organisation or place names differ only in case endings.
+
+    "Государственной службы по чрезвычайным ситуациям" (genitive) is the nominative's
+    referent; a person's name is left to the name sieves, which know first names.
+    """
+    parent = {lab: lab for lab in labels}
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    by_key: dict[str, int] = {}
+    for c, lab in zip(cands, labels, strict=True):
+        form = c.normal or c.text
+        if c.item.kind != "name" or c.item.label not in ("ORG", "LOC", "") or not has_cyrillic(form) or " " not in form:
+            continue
+        a, b = root(by_key.setdefault(stem_key(form), lab)), root(lab)
+        parent[max(a, b)] = min(a, b)
+    return [root(lab) for lab in labels]
+
+
+def join_translations(cands: Sequence[Candidate], labels: list[int], languages: dict[str, str],
+                      embed: Callable[[list[str]], np.ndarray]) -> list[int]:
+    """Cluster numbers with organisations and places joined to their translations across languages.
+
+    Only names (and descriptions carrying a proper noun: "the Horodnytsia hydroelectric
+    plant") are compared; :func:`counterpoint.crossling.translation_links` decides.
+    """
+    labels = join_same_stems(cands, labels)
+    if len(set(languages.values())) < 2:
+        return labels
+    refs = [
+        NameRef(lab, c.item.doc, languages[c.item.doc], _without_article(c.text), c.item.label)
+        for c, lab in zip(cands, labels, strict=True)
+        if c.item.kind == "name" or (c.item.label == "ORG" and any(w[:1].isupper() for w in c.text.split()[1:]))
+    ]
+    joined = dict((max(x, y), min(x, y)) for x, y in translation_links(refs, embed))
+    return [joined.get(lab, lab) for lab in labels]
+
+
+
+
+def _without_article(text: str) -> str:
+    words = text.split()
+    return " ".join(words[1:] if len(words) > 1 and words[0].lower() in ("the", "a", "an") else words)

@@ -4,7 +4,10 @@ Mentions come from spaCy's NER, from proper-noun runs it missed, and from descri
 built on role words ("the general", "the ministry"); :mod:`counterpoint.entity_cluster`
 clusters them. Spelling variants are linked by romanisation-insensitive keys, by the
 curated alias table ``data/aliases.tsv`` and by variants generated from Cyrillic
-originals (``data/names_cyrillic.tsv``) with translitua (KMU 2010) and iuliia.
+originals (``data/names_cyrillic.tsv``) with translitua (KMU 2010) and iuliia. Across
+languages, organisations and places that no spelling links are joined to their translation
+(:func:`counterpoint.crossling.join_translations`), and the cases of a Cyrillic
+organisation's name are keyed by their stems.
 """
 
 from __future__ import annotations
@@ -15,8 +18,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .crossling import cyrillic_index, harmonise, has_cyrillic, latin_name, oblique_stem, stem_key
+from .crossling import (
+    cyrillic_index,
+    harmonise,
+    has_cyrillic,
+    join_translations,
+    latin_name,
+    oblique_stem,
+    romanise,
+    stem,
+    stem_key,
+)
 from .entity_cluster import LOC, NORP, ORG, PER, Config, Item, cluster, name_words, skeleton
+from .mention_spans import junk, parenthesised, trimmed
 from .model import Analysis, Entity, Mention, Span
 from .resources import Resources, read_table
 
@@ -135,6 +149,8 @@ def _role_of(tok: Any) -> str | None:
     for cand in (f"{tok.lower_} {nxt}", tok.lower_, tok.lemma_.lower()):
         if cand in classes:
             return cand
+    if has_cyrillic(tok.text) and stem(tok.lower_) in classes:  # "директора": the lemmatiser left the case
+        return stem(tok.lower_)
     return None
 
 
@@ -269,6 +285,9 @@ def _name_item(doc: Any, aid: str, start: int, end: int, label: str, sents: Sequ
             start, modifiers = new_start, (country,)
     if lab == "" and any("person" in role_classes().get(r, ()) for r in roles):
         lab = PER
+    if normal and not known and not row and lab == ORG and " " in normal:
+        # an organisation's words decline ("Государственной службы"): keyed by their stems
+        core = romanise(stem_key(normal), language)
     item = Item(
         doc=aid, group="comparison", order=doc[start].idx, sent=_sent_index(sents, doc[start].idx),
         text=core, head=core.split()[-1].lower() if normal else span.root.lemma_.lower(), kind="name", label=lab,
@@ -318,10 +337,10 @@ def _names(doc: Any, aid: str, sents: Sequence[int], language: str = "en") -> li
     out: list[Candidate] = []
     covered: set[int] = set()
     lower = {t.text for t in doc if t.text.islower()}
-    for start, end, label in _ner_spans(doc):
+    for start, end, label in parenthesised(doc, _ner_spans(doc)):
         covered.update(range(start, end))
-        start, end = _trimmed(doc, start, end, label)
-        if label not in NER_LABELS or _junk(doc[start:end], label):
+        start, end = trimmed(doc, start, end, label, _role_of)
+        if label not in NER_LABELS or junk(doc[start:end], label):
             continue
         root = doc[start:end].root
         if label != "PERSON" and root.dep_ == "compound" and root.head.i >= end and _role_of(root.head):
@@ -341,7 +360,7 @@ def _names(doc: Any, aid: str, sents: Sequence[int], language: str = "en") -> li
         elif end - k == 1 and doc[k].lower_ in lower and not doc[k].is_sent_start:
             k = end
             continue  # "Staff" alone, written "staff" elsewhere: not a name
-        if _junk(doc[first:end], ""):
+        if junk(doc[first:end], ""):
             k = end
             continue
         cand = _name_item(doc, aid, first, end, "" if first == k else ORG, sents, language)
@@ -350,48 +369,6 @@ def _names(doc: Any, aid: str, sents: Sequence[int], language: str = "en") -> li
         out.append(cand)
         k = end
     return [c for c in out if not _common_opener(doc, c, lower)]
-
-
-POSSESSIVE = frozenset({"'s", "\u2019s", "'", "\u2019"})
-
-
-def _trimmed(doc: Any, start: int, end: int, label: str) -> tuple[int, int]:
-    """An entity span without edge punctuation, possessive markers or (for people) titles.
-
-    NER spans often carry them: "William P. Barr's", "Robert] Mueller", "'s son",
-    "Representative Zoe Lofgren" (the title is kept as the person's role instead).
-    """
-    def edge(tok: Any) -> bool:
-        return tok.is_punct or tok.text in POSSESSIVE
-
-    while end - start > 1 and edge(doc[end - 1]):
-        end -= 1
-    while end - start > 1 and edge(doc[start]):
-        start += 1
-    while label == "PERSON" and end - start > 1 and _role_of(doc[start]) and doc[start + 1].text[:1].isupper():
-        start += 1
-    if label == "PERSON":  # "Obama's State [Department]": the person is the possessor
-        cut = next((k for k in range(start + 1, end) if doc[k].text in POSSESSIVE), end)
-        end = cut
-    return start, end
-
-
-def _junk(span: Any, label: str) -> bool:
-    """An NER slip, not a name: no capitalised word ("'s son"), or no word of two letters.
-
-    Single letters are party tags ("(D-Calif.)"); a dotted initialism names an agency or a
-    country (F.B.I., U.S.) but no person ("O.K." tagged PERSON is an interjection).
-    """
-    if has_cyrillic(span.text):
-        return False
-    if not any(t.text[:1].isupper() or t.text[:1].isdigit() for t in span):
-        return True
-    words = [t.text for t in span if t.text not in POSSESSIVE and not t.is_punct]
-    if any(len(re.sub(r"\W", "", w)) >= 2 and "." not in w.rstrip(".") for w in words):
-        return False  # a word, not an initialism
-    if label == "PERSON":
-        return True
-    return not any(len(re.sub(r"[^\w]", "", w)) >= 2 for w in words)
 
 
 def _common_opener(doc: Any, cand: Candidate, lower: set[str]) -> bool:
@@ -416,11 +393,13 @@ def _nominals(doc: Any, aid: str, sents: Sequence[int], names: Sequence[Candidat
     try:
         chunks = list(doc.noun_chunks)
     except (NotImplementedError, ValueError):  # no noun-chunk rules for this language's parse
-        return []
+        return _bare_roles(doc, aid, sents, taken)
     for chunk in chunks:
         root = chunk.root
         role = _role_of(root)
-        if not role or root.tag_ in ("NNS", "NNPS") or any(t.ent_type_ in ("PERSON", "ORG") for t in chunk):
+        # "the Kakhovka hydroelectric plant": a facility named after a place (NER may call it anything)
+        facility = bool(role) and "facility" in role_classes()[role or ""]
+        if not role or root.tag_ in ("NNS", "NNPS") or (not facility and any(t.ent_type_ in ("PERSON", "ORG") for t in chunk)):
             continue
         if root.i + 1 < len(doc) and _proper(doc[root.i + 1]):
             continue  # a title in front of a name: the name's mention carries it
@@ -432,7 +411,7 @@ def _nominals(doc: Any, aid: str, sents: Sequence[int], names: Sequence[Candidat
             continue  # only a bare "the statement" stands for its issuer
         start, end = chunk.start, root.i + 1
         s, e = doc[start].idx, root.idx + len(root.text)
-        if any(a < e and s < b for a, b in taken):
+        if any(a < e and s < b for a, b in taken) and not (facility and not any(a <= root.idx < b for a, b in taken)):
             continue
         person = "person" in role_classes().get(role, ())
         item = Item(
@@ -441,6 +420,29 @@ def _nominals(doc: Any, aid: str, sents: Sequence[int], names: Sequence[Candidat
             subject=root.dep_ in ("nsubj", "nsubjpass"),
         )
         out.append(Candidate(s, e, item, "PERSON" if person else "ORG", doc.text[s:e]))
+    return out
+
+
+def _bare_roles(doc: Any, aid: str, sents: Sequence[int], taken: set[tuple[int, int]]) -> list[Candidate]:
+    """Person role nouns standing alone in a language without articles ("по словам директора").
+
+    A role noun right before a name or an acronym is a title, which the name's mention carries.
+    """
+    out = []
+    for tok in doc:
+        role = _role_of(tok)
+        if (not role or tok.pos_ != "NOUN" or "person" not in role_classes()[role]
+                or "Plur" in tok.morph.get("Number")):
+            continue
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if nxt is not None and (nxt.pos_ == "PROPN" or nxt.text[:1].isupper()):
+            continue
+        s, e = tok.idx, tok.idx + len(tok.text)
+        if any(a < e and s < b for a, b in taken):
+            continue
+        item = Item(doc=aid, group="comparison", order=s, sent=_sent_index(sents, s), text=tok.text,
+                    head=role, kind="nominal", label=PER, subject=tok.dep_ in ("nsubj", "nsubj:pass"))
+        out.append(Candidate(s, e, item, "PERSON", tok.text))
     return out
 
 
@@ -477,7 +479,8 @@ def _harmonised(cands: list[Candidate], languages: dict[str, str]) -> list[Candi
     out = []
     for c in cands:
         pool = tiers.get(languages.get(c.item.doc, ""), tiers["ru"])
-        if any(pool) and c.normal and c.item.kind == "name" and not cyrillic_index().get(stem_key(c.normal)):
+        if (any(pool) and c.normal and c.item.kind == "name" and not cyrillic_index().get(stem_key(c.normal))
+                and not (c.item.label == ORG and " " in c.normal)):  # stem-keyed in _name_item
             key = " ".join(harmonise(c.normal.split(), pool, _same_spelling, _stem_of))
             c = replace(c, item=replace(c.item, text=key, head=key.split()[-1].lower()))
         out.append(c)
@@ -513,7 +516,8 @@ def resolve(items: Sequence[Item]) -> list[int]:
 def run(analysis: Analysis, resources: Resources) -> Analysis:
     """Find mentions in every article and resolve them into cross-article entities."""
     cands = mentions_for(analysis, resources)
-    labels = resolve([c.item for c in cands])
+    languages = {a.id: a.language or "en" for a in analysis.articles}
+    labels = join_translations(cands, resolve([c.item for c in cands]), languages, resources.cross_embedder)
     groups: dict[int, list[Candidate]] = {}
     for cand, lab in zip(cands, labels, strict=True):
         groups.setdefault(lab, []).append(cand)

@@ -20,7 +20,11 @@ PER, ORG, LOC, NORP, TIME = "PER", "ORG", "LOC", "NORP", "TIME"
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 CORP_SUFFIXES = frozenset({"inc", "co", "corp", "corporation", "ltd", "llc", "plc", "company", "group", "sa", "ag"})
 HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "miss", "prof", "sir", "dame", "rev", "fr", "st", "jr", "sr"})
-ACRONYM_STOP = frozenset({"of", "the", "and", "for", "in", "on", "de", "du", "&"})
+# Function words initialisms skip, English and romanised Russian/Ukrainian prepositions and
+# conjunctions (Державна служба з надзвичайних ситуацій is ДСНС).
+ACRONYM_STOP = frozenset({"of", "the", "and", "for", "in", "on", "de", "du", "&",
+                          "z", "iz", "zi", "po", "v", "u", "na", "i", "ta", "dlia", "dlya", "pry", "pri"})
+DIGRAPHS = ("shch", "ch", "sh", "zh", "kh", "ts")  # one Cyrillic letter each: ГСЧС -> GSChS
 # Pronoun classes: what kind of antecedent each can take.
 PRON_MALE_FEMALE = frozenset(
     {"he", "him", "his", "himself", "she", "her", "hers", "herself"}
@@ -124,7 +128,9 @@ def acronyms(words: Sequence[str]) -> set[str]:
         return set()
     full = "".join(w[0] for w in words if w[0].isalnum())
     content = "".join(w[0] for w in words if w not in ACRONYM_STOP and w[0].isalnum())
-    return {a for a in (full, content) if len(a) >= 2}
+    romanised = "".join(next((d for d in DIGRAPHS if w.startswith(d)), w[0])
+                        for w in words if w not in ACRONYM_STOP and w[0].isalnum())
+    return {a for a in (full, content, romanised) if len(a) >= 2}
 
 
 def similarity(a: str, b: str) -> float:
