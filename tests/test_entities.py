@@ -377,3 +377,13 @@ def test_a_bracketed_acronym_is_its_own_mention(analyse: Callable[..., Analysis]
     an = analyse((a,), upto="entities")
     names = {m.text for e in an.entities for m in e.mentions}
     assert not any("(" in n or ")" in n for n in names)
+
+
+def test_a_director_is_not_a_chairman() -> None:
+    """'the deputy director' does not describe the committee chairman named before."""
+    labels = resolve(
+        item("Andrew McCabe", "a", 0, 0, label="PER", roles=("director",)),
+        item("Mark Meadows", "a", 50, 1, label="PER", roles=("chairman",)),
+        item("the deputy director", "a", 90, 2, head="director", kind="nominal", label="PER"),
+    )
+    assert same(labels, 0, 2) and not same(labels, 1, 2)
