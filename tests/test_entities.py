@@ -387,3 +387,13 @@ def test_a_director_is_not_a_chairman() -> None:
         item("the deputy director", "a", 90, 2, head="director", kind="nominal", label="PER"),
     )
     assert same(labels, 0, 2) and not same(labels, 1, 2)
+
+
+@pytest.mark.slow
+def test_a_named_facility_is_an_entity_and_a_dam_is_not_the_plant(analyse: Callable[..., Analysis]) -> None:
+    a = make_article("The Nordvik hydroelectric plant opened its gates on Tuesday. Officials said the dam held.", "f1")
+    b = make_article("Villagers said the Nordvik hydroelectric plant gave no warning.", "f2")
+    an = analyse((a, b), upto="entities")
+    plant = [e for e in an.entities if e.name == "Nordvik hydroelectric plant"]
+    assert len(plant) == 1 and {m.span.article for m in plant[0].mentions} == {"f1", "f2"}
+    assert not any(m.text == "the dam" for m in plant[0].mentions)

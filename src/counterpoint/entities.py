@@ -414,9 +414,11 @@ def _nominals(doc: Any, aid: str, sents: Sequence[int], names: Sequence[Candidat
         if any(a < e and s < b for a, b in taken) and not (facility and not any(a <= root.idx < b for a, b in taken)):
             continue
         person = "person" in role_classes().get(role, ())
+        # a facility description with a proper noun in it names the facility, like a name
+        named = facility and any(t.text[:1].isupper() for t in doc[start + 1 : root.i])
         item = Item(
             doc=aid, group="comparison", order=s, sent=_sent_index(sents, s), text=doc[start:end].text,
-            head=role, kind="nominal", label=PER if person else ORG, modifiers=countries,
+            head=role, kind="name" if named else "nominal", label=PER if person else ORG, modifiers=countries,
             subject=root.dep_ in ("nsubj", "nsubjpass"),
         )
         out.append(Candidate(s, e, item, "PERSON" if person else "ORG", doc.text[s:e]))

@@ -566,7 +566,7 @@ def description_fits(label: str, labels: set[str]) -> bool:
     return compatible_types({label}, labels)
 
 
-GENERIC_CLASSES = frozenset({"person", "organisation"})
+GENERIC_CLASSES = frozenset({"person", "organisation", "facility"})  # kinds, not referents: a dam is no plant
 
 
 def _class_fits(cl: Clusters, it: Item, j: int, *, cfg: Config) -> bool:
