@@ -337,7 +337,7 @@ def test_example_pair_conflicts_and_agreements(example_articles, analyse) -> Non
 
 
 def test_counted_nouns_match_across_languages_by_stem() -> None:
-    from counterpoint.conflict_rules import same_unit, unit_keys
+    from counterpoint.conflict_numbers import same_unit, unit_keys
 
     assert same_unit("home", "домов") and same_unit("домов", "будинків") and same_unit("people", "осіб")
     assert not same_unit("home", "people") and not same_unit("домов", "мешканців")
