@@ -108,3 +108,21 @@ def test_repository_holds_no_basil_text() -> None:
             for prefix in anchors.values():
                 assert all(len(prefix) < 0.8 * len(ln) for ln in lines if ln.lower().startswith(prefix.lower()))
         assert not list((ROOT / "eval" / "basil").glob("*.txt")), name
+
+
+def test_built_article_loads_with_outlet_date_and_title_line(tmp_path: Path) -> None:
+    from counterpoint import load_article
+
+    _, spec = _specs()[0]
+    aid = next(iter(spec["articles"]))
+    data = basil_article(SHARED, spec["basil"]["triplet"], spec["basil"]["outlets"][aid])
+    path = tmp_path / f"{aid}.txt"
+    path.write_text(article_text(data), encoding="utf-8")
+    art = load_article(path)
+    assert art.id == aid
+    assert art.outlet in ("Fox News", "The New York Times", "HuffPost")
+    assert str(art.published).startswith(str(data["date"]))
+    assert art.title == data["title"]
+    assert art.text.splitlines()[0] == data["title"]  # the headline is the text's first line
+    first_para = data["body-paragraphs"][0]  # type: ignore[index]
+    assert art.text.splitlines()[1] == " ".join(first_para)
