@@ -20,7 +20,7 @@ from counterpoint.crossling import (
 )
 from counterpoint.entities import _same_spelling, _stem_of, resolve
 from counterpoint.entity_cluster import LOC, PER, Item
-from counterpoint.framing import _cross_script_forms
+from counterpoint.framing_naming import _cross_script_forms
 from counterpoint.model import Analysis
 from counterpoint.pipeline import run_pipeline
 from counterpoint.resources import Resources

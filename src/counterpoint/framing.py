@@ -20,12 +20,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .crossling import latin_view, needs_cross
-from .model import Analysis, Article, Entity, FramingMark, Span
+from .framing_naming import naming_marks, norm_name
+from .framing_naming import spelling_variants as spelling_variants  # tests use it from here
+from .model import Analysis, Article, FramingMark, Span
 from .resources import Resources, read_table
 from .segment import quote_regions
 
-LANGUAGE_NAMES = {"uk": "Ukrainian", "ru": "Russian", "en": "English"}
 KINDS: tuple[str, ...] = ("naming", "loaded", "sourcing", "hedge", "emphasis")
 # Minimum negative VADER valence for a word with no entry in loaded_terms.tsv to count as
 # evaluative. Only negative words: on BABE's dev half positive-valence words were biased words
@@ -100,7 +100,7 @@ def sources() -> dict[str, Source]:
         src = Source(row["name"], row["kind"])
         for alias in [row["name"], *(row["aliases"] or "").split("|")]:
             if alias.strip():
-                out.setdefault(_norm_name(alias), src)
+                out.setdefault(norm_name(alias), src)
     return out
 
 
@@ -111,11 +111,6 @@ def hedge_cues() -> dict[str, dict[str, str]]:
     for row in read_table("hedge_cues.tsv"):
         out.setdefault(row["kind"], {})[row["cue"]] = row["note"]
     return out
-
-
-def _norm_name(text: str) -> str:
-    text = re.sub(r"['’]s$", "", text.strip().lower())
-    return re.sub(r"^the\s+", "", text)
 
 
 def run(analysis: Analysis, resources: Resources) -> Analysis:
@@ -151,118 +146,6 @@ def _dedupe(marks: Iterable[FramingMark]) -> list[FramingMark]:
             seen.add(key)
             out.append(m)
     return out
-
-
-# ---- naming ---------------------------------------------------------------------------
-
-
-def _name_tokens(form: str) -> set[str]:
-    return {w for w in re.findall(r"\w+", _norm_name(form).replace(".", "")) if len(w) > 1}
-
-
-def _skeleton(word: str) -> str:
-    """Consonant skeleton: transliterations of one name differ mostly in vowels (Kiev, Kyiv)."""
-    cons = re.sub(r"[aeiouy]", "", word.lower())
-    return re.sub(r"(.)\1+", r"\1", cons)
-
-
-def spelling_variants(a: str, b: str) -> bool:
-    """True when two name tokens look like spellings of one name (Syrsky/Syrskyi, Kiev/Kyiv)."""
-    from rapidfuzz import fuzz
-
-    if a == b:
-        return False
-    sa, sb = _skeleton(a), _skeleton(b)
-    return (len(sa) >= 2 and sa == sb) or fuzz.ratio(a, b) >= 80
-
-
-def _alias_note(form: str) -> str | None:
-    try:
-        from .entities import alias_note
-    except ImportError:  # entities may be mid-rewrite; naming still works without notes
-        return None
-    try:
-        return alias_note(form)
-    except Exception:  # a data problem there must not stop the report
-        return None
-
-
-def naming_marks(analysis: Analysis) -> list[FramingMark]:
-    """Mark every mention whose spelling differs between outlets, on each side."""
-    outlets = {a.id: a.outlet or a.id for a in analysis.articles}
-    languages = {a.id: a.language for a in analysis.articles}
-    marks: list[FramingMark] = []
-    for ent in analysis.entities:
-        forms = ent.forms()
-        if len(forms) < 2:
-            continue
-        for aid, own in forms.items():
-            others = {o: f for o, f in forms.items() if o != aid}
-            if needs_cross(languages.values()):
-                variant = _cross_script_forms(own, others, outlets, languages, aid)
-            else:
-                variant = _variant_forms(own, others, outlets)
-            marks += _mark_forms(ent, aid, variant)
-    return marks
-
-
-def _variant_forms(
-    own: Sequence[str], others: dict[str, tuple[str, ...]], outlets: dict[str, str]
-) -> dict[str, str]:
-    """Own forms that another outlet spells differently -> note."""
-    out: dict[str, str] = {}
-    for form in own:
-        toks = _name_tokens(form)
-        for other, oforms in others.items():
-            otoks = set().union(*(_name_tokens(f) for f in oforms))
-            pairs = [(t, o) for t in toks - otoks for o in otoks - toks if spelling_variants(t, o)]
-            by_alias = _alias_note(form) if not pairs and (toks - otoks) else None
-            if not pairs and not by_alias:
-                continue
-            theirs = _closest_form(oforms, {o for _, o in pairs}) if pairs else oforms[0]
-            reason = _alias_note(form) or by_alias or "a different spelling of the same name"
-            out[form] = f"{form!r}: {reason}; {outlets[other]} writes {theirs!r}"
-    return out
-
-
-def _cross_script_forms(own: Sequence[str], others: dict[str, tuple[str, ...]], outlets: dict[str, str],
-                        languages: dict[str, str], aid: str) -> dict[str, str]:
-    """Like :func:`_variant_forms`, comparing forms in any script through their Latin view.
-
-    Київ (uk) and Kyiv (en) are one naming; Kiev (en) against Київ is the exonym. The note
-    quotes the other outlet's form in its own script.
-    """
-    out: dict[str, str] = {}
-    for form in own:
-        view, stem = latin_view(form, languages.get(aid, ""))
-        toks = _name_tokens(view)
-        for other, oforms in others.items():
-            views = {f: latin_view(f, languages.get(other, "")) for f in oforms}
-            otoks = set().union(*(_name_tokens(v) for v, _ in views.values()))
-            stems = {t for v, stem in views.values() if stem for t in _name_tokens(v)}
-            # a stem (an inflected name the data does not know) matches the spelling it begins
-            mine = {t for t in toks - otoks if not any(t.startswith(s) for s in stems)
-                    and not (stem and any(o.startswith(t) for o in otoks))}
-            pairs = [(t, o) for t in mine for o in otoks - toks if spelling_variants(t, o)]
-            note = _alias_note(form) or (f"{LANGUAGE_NAMES.get(languages.get(aid, ''), 'Cyrillic')} form of {view}"
-                                         if view != form and not stem else None)
-            if not pairs and not (note and mine):
-                continue
-            theirs = next((f for f, (v, _) in views.items() if _name_tokens(v) & {o for _, o in pairs}), oforms[0])
-            out[form] = f"{form!r}: {note or 'a different spelling of the same name'}; {outlets[other]} writes {theirs!r}"
-    return out
-
-
-def _closest_form(forms: Sequence[str], tokens: set[str]) -> str:
-    return max(forms, key=lambda f: (len(_name_tokens(f) & tokens), -len(_name_tokens(f))))
-
-
-def _mark_forms(ent: Entity, aid: str, variant: dict[str, str]) -> list[FramingMark]:
-    return [
-        FramingMark(m.span, m.text, "naming", variant[m.text], ent.id)
-        for m in ent.mentions
-        if m.span.article == aid and m.kind == "name" and m.text in variant
-    ]
 
 
 # ---- loaded language ------------------------------------------------------------------
@@ -408,7 +291,7 @@ def _np(tok: Any) -> Any:
 
 def classify_source(span: Any, pattern: str = "") -> tuple[str, str] | None:
     """(kind, name) of a cited source phrase, None when it is not one we report."""
-    name = _norm_name(span.text)
+    name = norm_name(span.text)
     known = sources().get(name)
     if known is not None:
         return {"agency": "news agency", "outlet": "news outlet", "social": "social media"}[known.kind], known.name
@@ -457,7 +340,7 @@ def _source_heads(doc: Any) -> Iterable[tuple[Any, str]]:
 def _dateline_credits(doc: Any) -> Iterable[Any]:
     """Agency credits in parentheses, as in 'KYIV (Reuters) -'."""
     for m in re.finditer(r"\(([A-Z][\w .-]{1,40})\)", doc.text):
-        src = sources().get(_norm_name(m.group(1)))
+        src = sources().get(norm_name(m.group(1)))
         if src is not None and src.kind == "agency":
             span = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
             if span is not None:
@@ -485,7 +368,7 @@ def sourcing_marks(doc: Any, aid: str) -> list[FramingMark]:
             note = "hedge: the claim rests on unnamed sources"
             marks.append(FramingMark(Span(aid, whole.start_char, whole.end_char), whole.text, "hedge", note))
     for span in _dateline_credits(doc):
-        marks.append(_source_mark(span, aid, "news agency", sources()[_norm_name(span.text)].name, "credit"))
+        marks.append(_source_mark(span, aid, "news agency", sources()[norm_name(span.text)].name, "credit"))
     return marks
 
 

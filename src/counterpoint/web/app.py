@@ -232,14 +232,20 @@ def _pages(app: FastAPI, store: Store) -> None:
         return HTMLResponse(report.environment(strict=False).get_template("web_docs.html.j2").render(spec=app.openapi()))
 
 
-def _api(app: FastAPI, store: Store, runner: Runner, timeout: float) -> None:
-    errors: dict[int | str, dict[str, Any]] = {
+def _api_errors() -> dict[int | str, dict[str, Any]]:
+    """The error answers of the routes that start a comparison, for the OpenAPI schema (a fresh copy per app)."""
+    return {
         400: {"description": "An article could not be read (empty, too long, unreachable, private address...)"},
         413: {"description": "Request body too large"},
         422: {"description": "Malformed request (e.g. fewer than 2 or more than 8 articles)"},
         503: {"description": "Too many comparisons running"},
         504: {"description": "The comparison ran past its time limit"},
     }
+
+
+def _api(app: FastAPI, store: Store, runner: Runner, timeout: float) -> None:
+    """The JSON API: routes that start comparisons here, routes that read results in :func:`_read_api`."""
+    errors = _api_errors()
 
     def submit(items: list[ArticleInput]) -> Any:
         try:
@@ -277,6 +283,12 @@ def _api(app: FastAPI, store: Store, runner: Runner, timeout: float) -> None:
     def start(body: CompareIn) -> dict[str, Any]:
         """Start a comparison in the background; poll /api/jobs/{job_id} for its stage and result."""
         return submit([ArticleInput(**a.model_dump()) for a in body.articles]).state(timeout)
+
+    _read_api(app, store, runner, timeout)
+
+
+def _read_api(app: FastAPI, store: Store, runner: Runner, timeout: float) -> None:
+    """The API routes that read: job states, stored comparisons, the recent list."""
 
     @app.get("/api/jobs/{job_id}", tags=["comparisons"], responses={404: {"description": "Unknown job"}},
              summary="Poll a comparison job")
