@@ -207,6 +207,17 @@ def test_counts_conflict_in_a_related_pair_only_for_the_same_act_and_places(pair
 
 
 @pytest.mark.slow
+def test_odds_are_not_counts(pair) -> None:  # type: ignore[no-untyped-def]
+    # Found on a real pair: a headline's "1 In 3 Chance" against "a one-in-three chance".
+    assert pair("Boehner Sees 1 In 3 Chance GOP Will Lose House",
+                "Boehner said there was a one-in-three chance that the party could lose the House.") is None
+    assert pair("Two out of three donors gave less than 100 dollars.",
+                "Two out of three donors gave less than 100 dollars, the report said.") is None
+    f = pair("Three plants were closed in March.", "Five plants were closed in March.")
+    assert f is not None and f.dimension == "number"
+
+
+@pytest.mark.slow
 def test_swapped_roles(pair) -> None:  # type: ignore[no-untyped-def]
     f = pair("Germany defeated France in the final.", "France defeated Germany in the final.")
     assert f is not None and f.dimension == "role"

@@ -116,7 +116,13 @@ def _number_spans(sent: Any) -> list[Any]:
         if sent.doc[j].dep_ == "nummod":
             spans.append(sent.doc[i : j + 1])
         i = j + 1
-    return spans
+    # "one-in-three chance", "2 out of 3 donors": odds, not counts of the noun.
+    ratios = [(sent.start_char + m.start(), sent.start_char + m.end()) for m in RATIO.finditer(sent.text)]
+    return [sp for sp in spans if not any(lo < sp.end_char and sp.start_char < hi for lo, hi in ratios)]
+
+
+_NUM = r"(?:\d+(?:[.,]\d+)?|" + "|".join(sorted(WORDS, key=len, reverse=True)) + ")"
+RATIO = re.compile(rf"\b{_NUM}(?:\s*-\s*|\s+)(?:in|out\s+of)(?:\s*-\s*|\s+){_NUM}\b", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1)
