@@ -213,7 +213,7 @@ def test_odds_are_not_counts(pair) -> None:  # type: ignore[no-untyped-def]
                 "Boehner said there was a one-in-three chance that the party could lose the House.") is None
     assert pair("Two out of three donors gave less than 100 dollars.",
                 "Two out of three donors gave less than 100 dollars, the report said.") is None
-    f = pair("Three plants were closed in March.", "Five plants were closed in March.")
+    f = pair("Three plants were built in March.", "Five plants were built in March.")
     assert f is not None and f.dimension == "number"
 
 
