@@ -80,3 +80,25 @@ def test_russian_facts_joined_by_a_comma_split_but_attributions_stay(analyse: Ca
                          "однако два человека госпитализированы с переохлаждением."]
     assert texts[2].startswith("Служба эвакуировала") and texts[2].endswith("Тарас Мельник.")
     assert len(texts) == 3
+
+
+@pytest.mark.slow
+def test_quotation_of_several_sentences_becomes_one_claim_per_sentence(analyse: Callable[..., Analysis]) -> None:
+    text = (
+        '"We will rebuild the bridge before the winter. But the ferry will run until then. '
+        'And nobody will lose their job," the mayor said on Monday.'
+    )
+    an = analyse((make_article(text, "a"), make_article("Nothing else happened here today.", "b")), upto="claims")
+    texts = [c.text for c in an.claims["a"]]
+    assert len(an.sentences["a"]) == 1  # the quotes stage still sees the quotation whole
+    assert len(texts) == 3
+    assert texts[0].startswith('"We will rebuild') and texts[1].startswith("the ferry will run")
+    assert texts[2].endswith("said on Monday.")
+    pieces = an.extras["claims"]["pieces"]
+    assert [pieces.get(c.id, 0) for c in an.claims["a"]] == [0, 1, 2]
+
+
+@pytest.mark.slow
+def test_abbreviation_and_short_sentence_do_not_cut(analyse: Callable[..., Analysis]) -> None:
+    text = '"Yes. We will rebuild the bridge before the winter," Mr. Smith said.'
+    assert _claims(analyse, text) == [text]

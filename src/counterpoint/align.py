@@ -61,6 +61,7 @@ class Item:
     info: Info
     paragraph: int
     event: Event = Event()
+    piece: int = 0  # grammatical sentence within a merged quotation (claims' "pieces")
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ def build_items(analysis: Analysis, article_id: str) -> list[Item]:
     ents = entity_index(analysis).get(article_id, [])
     times = time_index(analysis).get(article_id, [])
     subjects = analysis.extras.get("claims", {}).get("subjects", {})
+    pieces = analysis.extras.get("claims", {}).get("pieces", {})
     rows, times_all = mention_rows(analysis, article_id), time_rows(analysis, article_id)
     article_text = analysis.article(article_id).text
     paragraph = {s.index: s.paragraph for s in analysis.sentences.get(article_id, ())}
@@ -120,7 +122,7 @@ def build_items(analysis: Analysis, article_id: str) -> list[Item]:
             dates=_inside(times, c.span.start, c.span.end) if times else None,
         )
         event = event_of(doc, c.span.start, c.span.end, rows, times_all, article_text)
-        items.append(Item(c, info, paragraph.get(c.sentence, 0), event))
+        items.append(Item(c, info, paragraph.get(c.sentence, 0), event, pieces.get(c.id, 0)))
     return items
 
 
@@ -220,10 +222,13 @@ def decide(model: Model, x: list[float], m: EventMatch, a: Info, b: Info,
 
 
 def best_per_sentence_pair(a: Sequence[Item], b: Sequence[Item], links: list[Link]) -> list[Link]:
-    """One link per pair of sentences (the strongest unit pair), many-to-many otherwise."""
-    best: dict[tuple[int, int], Link] = {}
+    """One link per pair of sentences (the strongest unit pair), many-to-many otherwise.
+
+    The grammatical sentences of a merged quotation count as sentences of their own."""
+    best: dict[tuple[int, int, int, int], Link] = {}
     for link in links:
-        key = (a[link.i].claim.sentence, b[link.j].claim.sentence)
+        x, y = a[link.i], b[link.j]
+        key = (x.claim.sentence, x.piece, y.claim.sentence, y.piece)
         if key not in best or link.prob > best[key].prob:
             best[key] = link
     return sorted(best.values(), key=lambda k: (k.i, k.j))

@@ -12,7 +12,7 @@ by its attribution stays one unit. A sentence with one fact is one claim.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .model import Analysis, Claim, Sentence, Span
@@ -27,6 +27,8 @@ ARGUMENT_DEPS = {"dobj", "attr", "acomp", "ccomp", "xcomp", "prep", "dative", "o
 SLAVIC = {"ru", "uk"}
 MIN_UNIT_TOKENS = 4  # "and said so." is not a fact of its own
 TRIM = " ,;:–—-\n"
+CLOSE_MARKS = "”’\"'»›"
+OPEN_MARKS = "“‘\"'«‹„"
 LEAD_WORDS = {"and", "but", "while", "whereas", "yet", "or"}
 # Subordinators of a clause that reports an event of its own (time, cause), not a condition.
 SUBORDINATORS = {"after", "before", "as", "while", "because", "since", "when", "once", "until"}
@@ -39,6 +41,7 @@ class Unit:
     start: int
     end: int
     context: str  # the shared subject a conjunct lacks, prepended when embedding ("" if none)
+    piece: int = 0  # which of the sentence's grammatical sentences (see _sentence_cuts) it lies in
 
 
 def _is_clause(tok: Any) -> bool:
@@ -145,9 +148,55 @@ def _adverbial_cuts(head: Any, quotes: list[tuple[int, int]]) -> list[tuple[int,
     return out
 
 
+def _real_end(text: str, at: int) -> bool:
+    """Whether a parser sentence boundary at ``at`` follows a full stop, ! or ? (closing
+    quote marks allowed) and opens with a capital, possibly after an opening quote mark."""
+    before = text[:at].rstrip().rstrip(CLOSE_MARKS)
+    after = text[at:].lstrip().lstrip(OPEN_MARKS)
+    return before[-1:] in {".", "!", "?"} and after[:1].isupper()
+
+
+def _sentence_cuts(span: Any, s0: int, s1: int) -> list[int]:
+    """Parser sentence starts inside one segment sentence, at real sentence ends.
+
+    Segmentation keeps a quotation of several sentences (and a quote interrupted by its
+    attribution) in one sentence, so the quotes stage sees it whole; as facts they are
+    several, and a claim spanning three sentences is too coarse to align. A cut that would
+    leave a piece of fewer than MIN_UNIT_TOKENS words is skipped ("Yes," he said.).
+    """
+    text = span.doc.text
+    starts = [st.start_char for st in span.sents if s0 < st.start_char < s1 and _real_end(text, st.start_char)]
+    cuts: list[int] = []
+    prev = s0
+    for k, at in enumerate(starts):
+        nxt = starts[k + 1] if k + 1 < len(starts) else s1
+        if _words(span.doc, prev, at) >= MIN_UNIT_TOKENS and _words(span.doc, at, nxt) >= MIN_UNIT_TOKENS:
+            cuts.append(at)
+            prev = at
+    return cuts
+
+
+def _words(doc: Any, a: int, b: int) -> int:
+    piece = doc.char_span(a, b, alignment_mode="expand")
+    return 0 if piece is None else sum(1 for t in piece if not (t.is_punct or t.is_space))
+
+
 def split_units(doc: Any, sentence: Sentence) -> list[Unit]:
     """Units of one sentence (one unit spanning it when it holds a single fact)."""
     s0, s1 = sentence.span.start, sentence.span.end
+    span = doc.char_span(s0, s1, alignment_mode="expand")
+    if span is None or len(span) < 2 * MIN_UNIT_TOKENS:
+        return [Unit(s0, s1, "")]
+    bounds = [s0, *_sentence_cuts(span, s0, s1), s1]
+    units: list[Unit] = []
+    for piece, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        a, b = _trim(doc.text, a, b)
+        units.extend(replace(u, piece=piece) for u in _clause_units(doc, a, b))
+    return units
+
+
+def _clause_units(doc: Any, s0: int, s1: int) -> list[Unit]:
+    """Units of one grammatical sentence: its coordinated and adverbial clauses, or itself."""
     whole = [Unit(s0, s1, "")]
     span = doc.char_span(s0, s1, alignment_mode="expand")
     if span is None or len(span) < 2 * MIN_UNIT_TOKENS:
@@ -203,6 +252,7 @@ def run(analysis: Analysis, resources: Resources) -> Analysis:
     """Attach claim units per article; ids are ``<article>:C<n>``."""
     claims: dict[str, tuple[Claim, ...]] = {}
     contexts: dict[str, str] = {}
+    pieces: dict[str, int] = {}
     for art in analysis.articles:
         doc = analysis.parses.get(art.id)
         sents = analysis.sentences.get(art.id, ())
@@ -215,7 +265,10 @@ def run(analysis: Analysis, resources: Resources) -> Analysis:
                 out.append(claim)
                 if u.context:
                     contexts[claim.id] = u.context
+                if u.piece:
+                    pieces[claim.id] = u.piece
         claims[art.id] = tuple(out)
     # the subject a conjunct shares ("he" in "... and had notified Lecornu"), for alignment
-    extras = {**analysis.extras, "claims": {"subjects": contexts}}
+    # and which grammatical sentence of a merged quotation a claim lies in
+    extras = {**analysis.extras, "claims": {"subjects": contexts, "pieces": pieces}}
     return analysis.update(claims=claims, extras=extras)
