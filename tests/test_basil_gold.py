@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from scripts.eval_basil_pairs import GOLD_DIR, article_text, basil_article, gold_files
+from scripts.eval_basil_pairs import GOLD_DIR, article_text, basil_article, gold_files, group_of, score_json
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -33,15 +34,55 @@ def _specs() -> list[tuple[str, dict[str, Any]]]:
     return [(g.stem, yaml.safe_load(g.read_text(encoding="utf-8"))) for g in gold_files()]
 
 
-def test_there_are_gold_readings_of_two_pairs_from_different_outlets() -> None:
+def test_dev_and_fresh_heldout_readings_cover_distinct_triplets_and_outlet_pairs() -> None:
     specs = _specs()
-    assert len(specs) >= 2
     for _, spec in specs:
         outlets = spec["basil"]["outlets"]
         assert list(outlets) == list(spec["articles"])
         assert len(set(outlets.values())) == 2
         for aid, rel in spec["articles"].items():
             assert rel == f"out/basil/{aid}.txt"  # built at run time, never committed
+    groups = {name: group_of(GOLD_DIR / f"{name}.yaml") for name, _ in specs}
+    assert sorted(groups.values()).count("dev") >= 2 and sorted(groups.values()).count("heldout") >= 3
+    triplets = [spec["basil"]["triplet"] for _, spec in specs]
+    assert len(set(triplets)) == len(triplets)  # a held-out reading shares no story with dev
+    pairings = {frozenset(spec["basil"]["outlets"].values()) for _, spec in specs}
+    assert len(pairings) == 3  # Fox/NYT, NYT/HuffPost and Fox/HuffPost all occur
+
+
+def test_only_selects_a_group_or_a_name_prefix() -> None:
+    heldout = gold_files("heldout")
+    dev = gold_files("dev")
+    assert heldout and dev and not set(heldout) & set(dev)
+    assert set(heldout) | set(dev) == set(gold_files())
+    assert all(g.stem.startswith("heldout_") for g in heldout)
+    assert [g.stem for g in gold_files("braley")] == ["braley_fox_nyt"]
+    assert gold_files("no_such_prefix") == []
+
+
+@pytest.mark.parametrize("name", [g.stem for g in gold_files()])
+def test_gold_sentence_spans_score_as_themselves(name: str, tmp_path: Path) -> None:
+    # An alignment over exactly the gold sentences of each shared pair scores full shared recall
+    # and no wrong link: the anchors cut the texts where the gold means them to.
+    gold = GOLD_DIR / f"{name}.yaml"
+    spec = yaml.safe_load(gold.read_text(encoding="utf-8"))
+    texts = _texts(spec)
+    spans = {}
+    for aid, anchors in spec["sentences"].items():
+        starts = sorted((texts[aid].lower().find(p.lower()), sid) for sid, p in anchors.items())
+        for k, (start, sid) in enumerate(starts):
+            end = starts[k + 1][0] if k + 1 < len(starts) else len(texts[aid])
+            spans[sid] = {"article": aid, "start": start, "end": end, "text": texts[aid][start:end]}
+    out = {"articles": [{"id": aid, "text": t} for aid, t in texts.items()], "same_story": {"verdict": True},
+           "alignments": [{"relation": "shared", "a": spans[a], "b": spans[b]} for a, b in spec["shared"]],
+           "unique": [spans[s] for names in spec["unique"].values() for s in names]}
+    comparison = tmp_path / "c.json"
+    comparison.write_text(json.dumps(out), encoding="utf-8")
+    got = score_json(gold, comparison, SHARED)
+    assert got["same_story"] == 1.0 and got["shared_recall"] == 1.0 and got["unique_f1"] == 1.0
+    linked = len(spec["shared"]) + len(spec["related"]) + len(spec["conflict"])
+    assert got["link_f1"] == pytest.approx(2 * len(spec["shared"]) / (len(spec["shared"]) + linked))
+    assert got["score"] == pytest.approx(sum(v for k, v in got.items() if k != "score") / (len(got) - 1))
 
 
 @pytest.mark.parametrize("name", [g.stem for g in gold_files()])
