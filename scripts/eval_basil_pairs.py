@@ -220,6 +220,11 @@ def summarise(figures: dict[str, float], golds: list[Path]) -> dict[str, float]:
         stems = [g.stem for g in members if f"{g.stem}.score" in figures]
         if not stems:
             continue
+        if not label and len({group_of(g) for g in golds}) == 1:
+            # One group run: its own lines say it all; keep the overall keys, print nothing twice.
+            summary["mean_score"] = sum(figures[f"{s}.score"] for s in stems) / len(stems)
+            summary["baseline_mean_score"] = sum(figures.get(f"baseline.{s}.score", 0.0) for s in stems) / len(stems)
+            continue
         title = label.rstrip("_") or "all"
         summary[f"{label}mean_score"] = sum(figures[f"{s}.score"] for s in stems) / len(stems)
         summary[f"{label}baseline_mean_score"] = (
