@@ -29,8 +29,10 @@ from .crossling import (
     stem,
     stem_key,
 )
-from .entity_cluster import LOC, NORP, ORG, PER, Config, Item, cluster, name_words, skeleton
-from .mention_spans import junk, parenthesised, trimmed
+from .entity_cluster import LOC, NORP, ORG, PER, Config, Item, cluster, name_words
+from .mention_spans import formal_names, headline_noise, junk, name_runs, parenthesised, trimmed
+from .mention_spans import same_spelling as _same_spelling
+from .mention_spans import stem_of as _stem_of
 from .model import Analysis, Entity, Mention, Span
 from .resources import Resources, read_table
 
@@ -172,7 +174,7 @@ def _title(doc: Any, start: int, stop_at_of: bool = False) -> tuple[tuple[str, .
     sent_start = doc[start].sent.start
     for k in range(start - 1, max(sent_start, start - TITLE_WINDOW) - 1, -1):
         tok = doc[k]
-        if (stop_at_of and tok.pos_ == "ADP") or tok.pos_ in ("VERB", "AUX", "DET") or tok.text in (",", ";", ":", "(", '"', "“", "”") or tok.ent_type_ == "PERSON":
+        if _complement(doc, k, start) or (stop_at_of and tok.pos_ == "ADP") or tok.pos_ in ("VERB", "AUX", "DET") or tok.text in (",", ";", ":", "(", '"', "“", "”") or tok.ent_type_ == "PERSON":
             break
         role = _role_of(tok)
         if role and "person" in role_classes()[role]:  # "union leader X": the union is not X
@@ -193,7 +195,7 @@ def _title_mention(doc: Any, name: Candidate, sents: Sequence[int]) -> Candidate
         tok = doc[k]
         # a determiner opens another noun phrase: "the inspector general report on the
         # handling of the FBI's Hillary Clinton ..." gives Clinton no title
-        if tok.pos_ in ("VERB", "AUX", "DET") or tok.text in (",", ";", ":", "(", '"', "\u201c", "\u201d") or tok.ent_type_ == "PERSON":
+        if _complement(doc, k, span.start) or tok.pos_ in ("VERB", "AUX", "DET") or tok.text in (",", ";", ":", "(", '"', "\u201c", "\u201d") or tok.ent_type_ == "PERSON":
             break
         found = _role_of(tok)
         if found and "person" in role_classes()[found]:
@@ -208,6 +210,15 @@ def _title_mention(doc: Any, name: Candidate, sents: Sequence[int]) -> Candidate
         head=role, kind="nominal", label=PER, partner=name.item.order,
     )
     return Candidate(s, e, item, "PERSON", doc.text[s:e])
+
+
+def _complement(doc: Any, k: int, start: int) -> bool:
+    """Whether token ``k`` is a preposition right before a name, making the name a role's complement.
+
+    "A spokesperson for Grassley", "an aide to Grassley": the role is someone else's, not
+    the name's title (unlike "Secretary of State Mike Pompeo", where a name word intervenes).
+    """
+    return k == start - 1 and doc[k].pos_ == "ADP"
 
 
 def _appositive_roles(root: Any) -> tuple[str, ...]:
@@ -335,9 +346,12 @@ def _ner_spans(doc: Any) -> list[tuple[int, int, str]]:
 def _names(doc: Any, aid: str, sents: Sequence[int], language: str = "en") -> list[Candidate]:
     """NER names (minus organisation words inside a title) and proper-noun runs NER missed."""
     out: list[Candidate] = []
-    covered: set[int] = set()
+    noise = headline_noise(doc, _known_word)
+    covered: set[int] = set(noise)
     lower = {t.text for t in doc if t.text.islower()}
-    for start, end, label in parenthesised(doc, _ner_spans(doc)):
+    spans = [(s, e, label) for start, end, label in parenthesised(doc, _ner_spans(doc))
+             for s, e in name_runs(start, end, noise)]
+    for start, end, label in spans:
         covered.update(range(start, end))
         start, end = trimmed(doc, start, end, label, _role_of)
         if label not in NER_LABELS or junk(doc[start:end], label):
@@ -371,6 +385,11 @@ def _names(doc: Any, aid: str, sents: Sequence[int], language: str = "en") -> li
     return [c for c in out if not _common_opener(doc, c, lower)]
 
 
+def _known_word(word: str) -> bool:
+    """A headline word the alias data knows as a name ("GOP"), whatever its case there."""
+    return canonical_alias(word) is not None
+
+
 def _common_opener(doc: Any, cand: Candidate, lower: set[str]) -> bool:
     """A lone capitalised sentence opener the article also writes in lower case ("Ferry crossings")."""
     if " " in cand.text or canonical_alias(cand.text) or cand.text.lower() not in lower:
@@ -383,7 +402,9 @@ def _common_opener(doc: Any, cand: Candidate, lower: set[str]) -> bool:
 
 def _proper(tok: Any) -> bool:
     """A capitalised proper-noun token that is not a title word ("President")."""
-    return tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.is_alpha and not _role_of(tok)
+    # a dotted abbreviation the alias data knows ("G.O.P.") is a name too
+    return (tok.pos_ == "PROPN" and tok.text[:1].isupper() and (tok.is_alpha or _known_word(tok.text))
+            and not _role_of(tok))
 
 
 def _nominals(doc: Any, aid: str, sents: Sequence[int], names: Sequence[Candidate]) -> list[Candidate]:
@@ -461,7 +482,18 @@ def mentions_for(analysis: Analysis, resources: Resources | None = None) -> list
         names = _names(doc, art.id, sents, art.language)
         titles = [t for c in names if (t := _title_mention(doc, c, sents))]
         out += sorted(names + titles + _nominals(doc, art.id, sents, names + titles), key=lambda c: c.start)
-    return _harmonised(out, {a.id: a.language for a in analysis.articles})
+    return _formal(_harmonised(out, {a.id: a.language for a in analysis.articles}))
+
+
+def _formal(cands: list[Candidate]) -> list[Candidate]:
+    """Person names keyed by the formal given name the comparison also writes (Chuck -> Charles)."""
+    people = [k for k, c in enumerate(cands) if c.item.kind == "name" and c.item.label in (PER, "")]
+    found = formal_names([cands[k].item.text for k in people])
+    out = list(cands)
+    for n, text in found.items():
+        c = out[people[n]]
+        out[people[n]] = replace(c, item=replace(c.item, text=text))
+    return out
 
 
 def _harmonised(cands: list[Candidate], languages: dict[str, str]) -> list[Candidate]:
@@ -487,27 +519,6 @@ def _harmonised(cands: list[Candidate], languages: dict[str, str]) -> list[Candi
             c = replace(c, item=replace(c.item, text=key, head=key.split()[-1].lower()))
         out.append(c)
     return out
-
-
-def _same_spelling(a: str, b: str) -> bool:
-    """Two romanisations of one name: equal skeletons, or (Russian vs Ukrainian vowels,
-    Сосновка/Соснівка, Каменка/Кам'янка) equal consonants and first letter."""
-    if len(a) <= 2 or not b:
-        return False
-    if skeleton(a) == skeleton(b):
-        return True
-    ca, cb = _consonants(a), _consonants(b)
-    return len(ca) >= 3 and ca == cb and a[0].lower() == b[0].lower()
-
-
-def _stem_of(stem: str, word: str) -> bool:
-    """A romanised stem that begins a word, short of at most two letters of ending."""
-    a, b = skeleton(stem), skeleton(word)
-    return len(a) >= 4 and b.startswith(a) and len(b) - len(a) <= 2
-
-
-def _consonants(word: str) -> str:
-    return re.sub(r"[aeiouy'\u2019]", "", skeleton(word))
 
 
 def resolve(items: Sequence[Item]) -> list[int]:

@@ -89,7 +89,7 @@ def _cross_matrix(resources: Resources, langs: Sequence[str], texts: Sequence[st
 
 def match_quotes(analysis: Analysis, quotes: Sequence[Quote], resources: Resources,
                  context: Mapping[str, str] | None = None) -> list[QuoteMatch]:
-    """Pairs of quotes from different articles that render the same statement (mutual best).
+    """Pairs of quotes from different articles that render the same statement (each one's best).
 
     A partial quote is compared through its whole reported clause (``context``): two outlets
     quote different words of one statement but paraphrase the rest alike.
@@ -127,6 +127,13 @@ def match_quotes(analysis: Analysis, quotes: Sequence[Quote], resources: Resourc
     out = []
     for (i, j), (s, why) in sorted(scores.items()):
         ai, aj = quotes[i].span.article, quotes[j].span.article
-        if s >= MATCH_MIN and s >= best[(i, aj)] - 1e-9 and s >= best[(j, ai)] - 1e-9:
+        if s < MATCH_MIN:
+            continue
+        # one outlet may quote a statement twice (a partial quote, later the full one), so
+        # each quote keeps its best counterpart; a link that is the best of one side only
+        # must not set two known speakers against each other
+        mutual = s >= best[(i, aj)] - 1e-9 and s >= best[(j, ai)] - 1e-9
+        one_side = s >= best[(i, aj)] - 1e-9 or s >= best[(j, ai)] - 1e-9
+        if mutual or (one_side and _same_speaker(quotes[i], quotes[j], (langs[i], langs[j])) >= 0):
             out.append(QuoteMatch(quotes[i].id, quotes[j].id, round(s, 4), why))
     return out

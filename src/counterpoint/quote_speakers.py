@@ -45,6 +45,9 @@ SLAVIC_SURNAME = re.compile(
     r"(?:(ova|eva|yova|skaya|ska|cka|ová|ова|ева|ёва|ина|ская|цкая|ська|цька)"
     r"|(?:ov|ev|sky|skyi|skiy|ski|cki|ов|ев|ёв|ин|ский|цкий|ський|цький))$"
 )
+# role nouns of people who speak for someone else: never resolved to a merely nearby name
+AGENT_ROLES = frozenset({"spokesman", "spokeswoman", "spokesperson", "aide", "adviser", "advisor",
+                         "lawyer", "attorney", "staffer", "publicist"})
 LOOKBACK = 4  # sentences searched for an antecedent: news re-names speakers within a few
 
 
@@ -167,8 +170,9 @@ def candidates(doc: Any, sentences: Sequence[Sentence], attrs: Sequence[Attribut
     speakers = {a.source_i for a in attrs if a.source_i is not None}
     genders = _gender_evidence(doc, lex)
     spans: dict[tuple[int, int], tuple[Any, str]] = {}
+    noise = _headline_noise(doc)
     for ent in doc.ents:
-        if ent.label_ in NAMED:
+        if ent.label_ in NAMED and not all(t.i in noise for t in ent):
             spans[name_span(ent.root) or (ent.start_char, ent.end_char)] = (ent.root, ent.label_)
     full = {e[-1].lower_: e.text for e in reversed(doc.ents) if e.label_ == "PERSON" and len(e) > 1}
     surnames = set(full)
@@ -177,6 +181,8 @@ def candidates(doc: Any, sentences: Sequence[Sentence], attrs: Sequence[Attribut
     again = [t.i for t in doc if t.pos_ == "PROPN" and t.lower_ in surnames and _main_subject(t)]
     for i in list(speakers) + again:
         tok = doc[i]
+        if i in noise:
+            continue
         ns = name_span(tok)
         if ns is not None and not any(s <= ns[0] < e for s, e in spans):
             spans[ns] = (tok, "PERSON?")
@@ -195,6 +201,14 @@ def candidates(doc: Any, sentences: Sequence[Sentence], attrs: Sequence[Attribut
             genders.get(doc[root.i].lower_, ""), words,
         ))
     return out
+
+
+def _headline_noise(doc: Any) -> frozenset[int]:
+    """Words capitalised only by a title-cased headline ("Will Lose Control"): never a speaker."""
+    from .entities import canonical_alias
+    from .mention_spans import headline_noise
+
+    return headline_noise(doc, lambda w: canonical_alias(w) is not None)
 
 
 def _main_subject(tok: Any) -> bool:
@@ -262,6 +276,8 @@ def resolve(doc: Any, a: Attribution, cands: Sequence[Candidate], done: Sequence
     # a name inside the quotation is what the speaker talks about, hardly the speaker
     cands = [c for c in cands if not any(s <= c.span[0] < e for s, e in a.regions)]
     tok = doc[a.source_i]
+    if tok.i in _headline_noise(doc):
+        return Speaker(None, None, "none")
     ns = name_span(tok) or _named_role(tok)
     if ns is not None:
         return Speaker(ns, doc.text[ns[0] : ns[1]], "named")
@@ -290,6 +306,10 @@ def resolve(doc: Any, a: Attribution, cands: Sequence[Candidate], done: Sequence
             hit = _best([c for c in cands if c.label == "ORG" and c.speaker], a.sentence, a.source[0])
         return _found(hit, written, "nominal", role_name)
     pool = [c for c in cands if _person_like(c) and (gender == "-" or c.gender in {"", gender})]
+    if lemma in AGENT_ROLES or low in AGENT_ROLES:
+        # "a spokesperson for Grassley ... the aide said": someone speaking for a person is
+        # not that person; only a mention the article describes by the same word will do
+        pool = [c for c in pool if {low, lemma} & {t.lower_ for t in describing(doc[c.head])}]
     hit = _best(pool, a.sentence, a.source[0], lambda c: 2.0 if low in c.context or lemma in c.context else 1.0)
     return _found(hit, written, "nominal", role_name)
 

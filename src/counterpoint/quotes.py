@@ -161,6 +161,9 @@ def _subject(tok: Any, quoted: Sequence[tuple[int, int]] = (),
             return tok.head
         if subj is not None:
             return subj
+        doer = _gerund_subject(tok, quoted)
+        if doer is not None:
+            return doer
         if tok.dep_ in {"relcl", "acl"}:
             return tok.head
         if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":  # 'began by saying', 'after adding'
@@ -194,6 +197,34 @@ def _adjacent_subject(cue: Any, quoted: Sequence[tuple[int, int]]) -> Any | None
     prev = doc[cue.i - 1] if cue.i > 0 else None
     if prev is not None and prev.pos_ in {"NOUN", "PROPN"} and not _inside(prev.idx, quoted):
         return prev
+    if prev is not None and prev.text == "," and cue.i >= 2:
+        return _apposed_name(doc[cue.i - 2])
+    return None
+
+
+def _gerund_subject(verb: Any, quoted: Sequence[tuple[int, int]]) -> Any | None:
+    """The doer of a gerund the parse left without a subject: "video of him mocking X as ..."."""
+    if verb.tag_ != "VBG" or verb.i == 0:
+        return None
+    prev = verb.doc[verb.i - 1]
+    if _inside(prev.idx, quoted):
+        return None
+    if prev.lower_ in {"him", "her", "them"} or (prev.pos_ == "PROPN" and prev.ent_type_ == "PERSON"):
+        return prev
+    return None
+
+
+def _apposed_name(last: Any) -> Any | None:
+    """A name whose apposition ends right before ", <cue>": "Joni Ernst, a candidate ..., announced".
+
+    The parser sometimes hangs the name on an earlier noun and leaves the cue without a
+    subject; the apposition's own head is then the one speaking.
+    """
+    tok = last
+    while tok.head.i != tok.i and tok.head.i < last.i + 2:
+        if tok.dep_ == "appos" and tok.head.ent_type_ in {"PERSON", "ORG"} and tok.head.i < tok.i:
+            return tok.head
+        tok = tok.head
     return None
 
 
