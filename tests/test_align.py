@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from counterpoint.align import Link, best_shared, fact_groups, rank_unique
+from counterpoint.align import (
+    Item,
+    Link,
+    backdrop,
+    best_shared,
+    fact_groups,
+    frequent,
+    rank_unique,
+    shares_detail,
+)
 from counterpoint.model import Alignment, Analysis, Article, Claim, Span
 from counterpoint.similarity import FEATURES, Info, load_model, pair_features, reasons
 
@@ -166,3 +175,34 @@ def test_a_loose_shared_link_yields_to_the_claims_best_counterpart() -> None:
     ]
     kept = {(k.i, k.j) for k in best_shared(links)}
     assert kept == {(3, 5), (0, 0), (4, 1), (6, 5)}, "links with something specific in common all stay"
+
+
+def _claim_info(entities: dict[str, str], numbers: tuple[float, ...] = (), dates: dict[str, str] | None = None) -> Info:
+    return Info("x", frozenset(), frozenset(), frozenset(), frozenset(), frozenset(numbers),
+                entities, dates or {}, False, 1)
+
+
+def _item(k: int, entities: dict[str, str]) -> Item:
+    return Item(Claim(f"a:C{k}", Span("a", k, k + 1), "x", k), _claim_info(entities), 0)
+
+
+def test_place_named_in_a_third_of_one_article_is_setting_but_a_person_is_not() -> None:
+    # 9 claims: Iowa (a state) and Braley (a person) each in 3 of one article's claims;
+    # neither reaches half of all claims, but the state is that article's setting
+    a = [_item(k, {"E1": "Iowa", "E2": "Braley"} if k < 3 else {}) for k in range(6)]
+    b = [_item(10 + k, {}) for k in range(3)]
+    types = {"E1": "GPE", "E2": "PERSON"}
+    assert backdrop({"a": a, "b": b}, types) == frozenset({"E1"})
+    assert backdrop({"a": a, "b": b}) == frozenset()  # no types known: only the half-of-all rule
+    assert frequent({"a": a, "b": b}) == frozenset({"E1", "E2"})
+
+
+def test_shared_figure_or_day_is_a_detail_but_a_month_is_not() -> None:
+    fig = _claim_info({}, numbers=(3.0,))
+    assert shares_detail(fig, _claim_info({}, numbers=(3.0, 2.0)))
+    assert not shares_detail(fig, _claim_info({}, numbers=(4.0,)))
+    day = _claim_info({}, dates={"2012-04-24": "24 April 2012"})
+    assert shares_detail(day, day)
+    month = _claim_info({}, dates={"2012-04-01/month": "April"})
+    assert not shares_detail(month, month)
+    assert not shares_detail(_claim_info({"E1": "Boehner"}), _claim_info({"E1": "Boehner"}))

@@ -155,3 +155,12 @@ def test_date_attachment_terminates_at_the_root(resources) -> None:  # type: ign
     doc = resources.parse(["The vote on Monday."])[0]
     monday = next(t for t in doc if t.text == "Monday")
     assert _attached(monday, preds=set(), inside={t.i for t in doc}) is False
+
+
+def test_near_pair_with_a_shared_figure_is_related_unless_agents_clash() -> None:
+    x = [0.0] * len(FEATURES)
+    fig = Info("x", frozenset(), frozenset(), frozenset(), frozenset(), frozenset({3.0}), {}, {}, False, 1)
+    none = match(Event(), Event())
+    assert decide(_model(1.7), x, none, fig, fig)[0] == "related"
+    assert decide(_model(1.2), x, none, fig, fig)[0] is None  # not halfway to "shares details"
+    assert decide(_model(1.7), x, match(MACRON_FEB, MINISTRY), fig, fig)[0] is None
