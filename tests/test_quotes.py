@@ -356,3 +356,52 @@ def test_a_tweet_speaks_for_whoever_posted_it(resources: Resources) -> None:
     text = ("Republicans demanded his ouster. Donald Trump called on Schiff to resign Thursday in an "
             "early-morning tweet that accused the chairman of “unlawfully lying and leaking” information.")
     assert speakers_of(resources, text) == [("unlawfully l", "Donald Trump")]
+
+
+# ---- real-news attribution (BASIL diagnosis) ----------------------------------------------
+def test_a_statement_quoted_twice_matches_the_other_outlets_single_quote() -> None:
+    arts = (make_article("x" * 80, "a"), make_article("y" * 80, "b"))
+    an = Analysis(articles=arts)
+    qs = [
+        _q("Q1", "a", "a farmer who never went to law school", "Ellis"),
+        _q("Q2", "a", "you might have a farmer who never went to law school running the committee", "Ellis"),
+        _q("Q3", "b", "a farmer from Iowa who never went to law school", "Tom Ellis"),
+        _q("Q4", "b", "a farmer from Iowa who never went to law school, said his rival", "Ann Lee"),
+    ]
+    res = FakeEmbed({q.text: 0 for q in qs})
+    pairs = {(m.a, m.b) for m in quote_matching.match_quotes(an, qs, res)}
+    assert ("Q1", "Q3") in pairs and ("Q2", "Q3") in pairs  # each of a's quotes keeps its best
+    assert not {("Q1", "Q4"), ("Q2", "Q4")} & pairs  # not the mutual best, and a different speaker
+
+
+@pytest.mark.slow
+def test_partial_quotes_under_other_verbs_get_the_doer(resources: Resources) -> None:
+    text = ("Representative Tom Ellis is under fire after a video surfaced of him mocking Governor Ann Lee "
+            "as a “puppet of the unions who never held a real job.” Mr. Ellis apologized to Ms. Lee and “anyone I may have offended.”\n"
+            "In a new appeal to farmers, Jane Harper, a candidate in the Democratic primary on June 3, announced in an "
+            "ad that she grew up “milking cows before dawn on a small family farm.”")
+    an = run_quotes(resources, text)
+    got = {q.text: q.speaker_name for q in an.quotes}
+    assert got == {"puppet of the unions who never held a real job.": "Tom Ellis",
+                   "anyone I may have offended.": "Ellis",
+                   "milking cows before dawn on a small family farm.": "Jane Harper"}, got
+
+
+@pytest.mark.slow
+def test_an_aide_speaking_for_a_senator_is_not_the_senator(resources: Resources) -> None:
+    text = ("Senator Mary Dolan has opposed the bill since March. A spokesman for Dolan fired back on Tuesday.\n"
+            "“The senator has always stood with farmers,” the aide said.")
+    q = only(run_quotes(resources, text))
+    assert q.speaker_name is not None and "Dolan" not in q.speaker_name and "aide" in q.speaker_name
+
+
+@pytest.mark.slow
+def test_title_case_headline_words_are_no_speaker_candidates(resources: Resources) -> None:
+    text = ("Kessler Says Springfield Could Lose Control Of Budget\n"
+            "Mayor Ruth Kessler of Springfield warned on Monday that the council might reject her plan.\n"
+            "“I would say there is a real chance that we could lose this vote,” she said.")
+    an = segment.run(Analysis(articles=(make_article(text, "a"),)), resources)
+    doc = an.parses["a"]
+    names = [c.text for c in quote_speakers.candidates(doc, an.sentences["a"], [], quote_speakers.lexicon())]
+    assert "Ruth Kessler" in names
+    assert not any(w in n for n in names for w in ("Says", "Lose", "Control", "Budget")), names

@@ -152,6 +152,9 @@ def _subject(tok: Any, quoted: Sequence[tuple[int, int]] = (),
             to = tok.doc[tok.i + 1]
         return next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
     cue = tok
+    doer = _gerund_subject(tok, quoted, after_object=True)
+    if doer is not None:  # "a video of him mocking X": the parse may make the video its subject
+        return doer
     for _ in range(3):
         # two subjects: 'That group, Mr. Corker said, was ...' — the parenthesis's is the cue's
         subjs = [c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass", "csubj"}
@@ -162,6 +165,8 @@ def _subject(tok: Any, quoted: Sequence[tuple[int, int]] = (),
         if subj is not None:
             return subj
         doer = _gerund_subject(tok, quoted)
+        if doer is None and tok is cue and cue.i >= 2 and cue.doc[cue.i - 1].text == ",":
+            doer = _apposed_name(cue.doc[cue.i - 2])  # before climbing: the parse may hang the cue on a noun
         if doer is not None:
             return doer
         if tok.dep_ in {"relcl", "acl"}:
@@ -202,14 +207,20 @@ def _adjacent_subject(cue: Any, quoted: Sequence[tuple[int, int]]) -> Any | None
     return None
 
 
-def _gerund_subject(verb: Any, quoted: Sequence[tuple[int, int]]) -> Any | None:
-    """The doer of a gerund the parse left without a subject: "video of him mocking X as ..."."""
+def _gerund_subject(verb: Any, quoted: Sequence[tuple[int, int]], after_object: bool = False) -> Any | None:
+    """The doer of a gerund: "video of him mocking X as ...", "footage of Ellis warning that ...".
+
+    An object pronoun right before a gerund can only be its doer (``after_object``); a
+    name there counts when the parse gave the gerund no subject.
+    """
     if verb.tag_ != "VBG" or verb.i == 0:
         return None
     prev = verb.doc[verb.i - 1]
     if _inside(prev.idx, quoted):
         return None
-    if prev.lower_ in {"him", "her", "them"} or (prev.pos_ == "PROPN" and prev.ent_type_ == "PERSON"):
+    if prev.lower_ in {"him", "her", "them"}:
+        return prev
+    if not after_object and prev.pos_ == "PROPN" and prev.ent_type_ == "PERSON":
         return prev
     return None
 
