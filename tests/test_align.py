@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,7 @@ from counterpoint.align import (
     Link,
     backdrop,
     best_shared,
+    build_items,
     fact_groups,
     frequent,
     rank_unique,
@@ -20,6 +22,7 @@ from counterpoint.align import (
 )
 from counterpoint.model import Alignment, Analysis, Article, Claim, Span
 from counterpoint.similarity import FEATURES, Info, load_model, pair_features, reasons
+from tests.conftest import make_article
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
@@ -206,3 +209,14 @@ def test_shared_figure_or_day_is_a_detail_but_a_month_is_not() -> None:
     month = _claim_info({}, dates={"2012-04-01/month": "April"})
     assert not shares_detail(month, month)
     assert not shares_detail(_claim_info({"E1": "Boehner"}), _claim_info({"E1": "Boehner"}))
+
+
+@pytest.mark.slow
+def test_title_case_headline_is_read_for_its_verb(analyse: Callable[..., Analysis], resources: Any) -> None:
+    text = "Senator Apologizes for Criticizing Farmers\nSenator Bruce Braley apologized to farmers on Tuesday."
+    an = analyse((make_article(text, "a"), make_article("Nothing else happened here today.", "b")), upto="times")
+    plain = build_items(an, "a")
+    reread = build_items(an, "a", lambda t: resources.parse([t])[0])
+    assert "apologize" not in plain[0].event.actions  # the tagger took "Apologizes" for a name
+    assert "apologize" in reread[0].event.actions
+    assert reread[1].event == plain[1].event  # the body keeps the article's own parse

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from counterpoint import segment
+from counterpoint.segment import is_title_case, sentence_case
 from tests.conftest import make_article
 
 
@@ -32,3 +33,15 @@ def test_multi_sentence_quote_stays_in_one_sentence(analyse) -> None:  # type: i
     assert {s.paragraph for s in an.sentences["s"]} == {0, 1}
     for s in an.sentences["s"]:
         assert an.articles[0].text[s.span.start : s.span.end] == s.text
+
+
+def test_title_case_headline_is_recognised_and_sentence_cased_keeping_names() -> None:
+    line = "Representative Apologizes for Criticizing Iowa Senator"
+    assert is_title_case(line)
+    assert not is_title_case("Dem running for Senate in Iowa mocks Grassley as farmer")
+    assert not is_title_case("The mayor said on Monday that the bridge would reopen.")
+    iowa = line.index("Iowa")
+    cased = sentence_case(line, [(iowa, iowa + 4)])
+    assert cased == "Representative apologizes for criticizing Iowa senator"
+    assert len(cased) == len(line)  # offsets of the article hold
+    assert sentence_case("Boehner Sees G.O.P. Loss", []) == "Boehner sees G.O.P. loss"

@@ -158,3 +158,30 @@ def run(analysis: Analysis, resources: Resources) -> Analysis:
         parses.update({a.id: d for a, d in zip(arts, docs, strict=True)})
     sentences = {a.id: split_sentences(parses[a.id], a.id) for a in analysis.articles}
     return analysis.update(parses=parses, sentences=sentences)
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
+TITLE_CASE_SHARE = 0.6  # of a line's words of 4+ letters capitalised: a Title Case headline
+SMALL_WORDS = 3  # Title Case leaves "of", "in", "to" low; longer words are capitalised
+
+
+def is_title_case(line: str) -> bool:
+    """Whether a line is written in headline Title Case ("Representative Apologizes for
+    Criticizing Iowa Senator"), where capitals no longer mark names."""
+    long = [w for w in _WORD.findall(line) if len(w) > SMALL_WORDS]
+    caps = sum(1 for w in long if w[0].isupper())
+    return len(long) >= 3 and caps >= TITLE_CASE_SHARE * len(long)
+
+
+def sentence_case(line: str, keep: list[tuple[int, int]]) -> str:
+    """``line`` with every word lower-cased except the first, acronyms and the character
+    ranges in ``keep`` (the names found in it); the length never changes, so offsets hold."""
+    out = list(line)
+    for k, m in enumerate(_WORD.finditer(line)):
+        word = m.group()
+        if k == 0 or (len(word) > 1 and word.isupper()) or any(s <= m.start() < e for s, e in keep):
+            continue
+        low = word.lower()
+        if len(low) == len(word):
+            out[m.start() : m.end()] = low
+    return "".join(out)
