@@ -164,3 +164,13 @@ def test_near_pair_with_a_shared_figure_is_related_unless_agents_clash() -> None
     assert decide(_model(1.7), x, none, fig, fig)[0] == "related"
     assert decide(_model(1.2), x, none, fig, fig)[0] is None  # not halfway to "shares details"
     assert decide(_model(1.7), x, match(MACRON_FEB, MINISTRY), fig, fig)[0] is None
+
+
+def test_claim_inside_a_longer_quotation_keeps_its_quote() -> None:
+    from counterpoint.events import clipped_regions
+
+    text = 'Intro line.\n"We will win. But we have work to do," he said.\nNext "bit" here.'
+    second = text.index("But")
+    end = text.index('," he')
+    assert clipped_regions(text, second, end + 2) == [(second, end + 1)]
+    assert clipped_regions(text, 0, 11) == []  # the paragraph before has no quotation

@@ -331,10 +331,19 @@ def event_of(doc: Any, start: int, end: int, rows: Sequence[tuple[int, int, str,
     )
 
 
+def clipped_regions(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Quotations of the claim's paragraph, cut to the claim: a claim that is one sentence of
+    a longer quotation (see :func:`counterpoint.claims.split_units`) has no marks of its own."""
+    p0 = text.rfind("\n", 0, start) + 1
+    p1 = text.find("\n", end)
+    regions = quote_regions(text, p0, len(text) if p1 < 0 else p1)
+    return [(max(s, start), min(e, end)) for s, e in regions if s < end and e > start]
+
+
 def _quotes(doc: Any, text: str, start: int, end: int) -> tuple[tuple[str, int], ...]:
     """The claim's quotations as normalised words, with their count of content words."""
     out = []
-    for s, e in quote_regions(text, start, end):
+    for s, e in clipped_regions(text, start, end):
         span = doc.char_span(s, e, alignment_mode="contract")
         if span is None:
             continue
@@ -356,7 +365,7 @@ def same_quote(a: Event, b: Event) -> bool:
 def _direct(text: str, preds: Sequence[Any], start: int, end: int) -> bool:
     """Whether the claim quotes its statement directly, not a quoted fragment in reported
     speech ("said he had signed documents 'that will allow ...'")."""
-    quotes = quote_regions(text, start, end)
+    quotes = clipped_regions(text, start, end)
     clauses = [c for p in preds for c in p.children if c.dep_ == "ccomp"]
     if clauses:
         return all(any(s <= c.idx < e for s, e in quotes) for c in clauses)
