@@ -172,5 +172,5 @@ def test_claim_inside_a_longer_quotation_keeps_its_quote() -> None:
     text = 'Intro line.\n"We will win. But we have work to do," he said.\nNext "bit" here.'
     second = text.index("But")
     end = text.index('," he')
-    assert clipped_regions(text, second, end + 2) == [(second, end + 1)]
+    assert clipped_regions(text, second, end + 2) == [(second, end + 2)]  # up to the closing mark
     assert clipped_regions(text, 0, 11) == []  # the paragraph before has no quotation
