@@ -15,6 +15,9 @@ Target from issue 10: >= 20 articles/s in-process on 2 cores.
 The machine may be shared: each size also reports the process CPU time per article (less
 sensitive to other jobs than wall time) and the load average when it started.
 
+``--compare-minilm`` runs each size a second time with the previous story encoder (the int8
+MiniLM of ``resources.embed``) in place of USE, in the same run, and prints the ratios.
+
 ``make bench`` calls :func:`bench`.
 """
 
@@ -60,14 +63,16 @@ def corpus_records(shared: Path) -> list[dict[str, Any]]:
     return out
 
 
-def _run_size(path: str, n: int, queue: Any) -> None:
+def _run_size(path: str, n: int, queue: Any, story_encoder: str = "default") -> None:
     """Child process: ingest the first n records, then time clustering alone and the baseline."""
-    from counterpoint.corpus import db
+    from counterpoint.corpus import db, encoder
     from counterpoint.corpus.run import ingest
     from counterpoint.resources import default
 
     r = default()
-    r.embed(["warm up"])
+    if story_encoder == "minilm":
+        encoder.set_story_encoder(r.embed)
+    encoder.story_encoder()(["warm up"])
     r.parse(["Warm up."])
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.jsonl"
@@ -109,46 +114,64 @@ def _time_all_pairs(stored: list[Any]) -> float:
     return time.perf_counter() - t
 
 
-def bench(shared: Path, sizes: tuple[int, ...] = SIZES) -> dict[str, float]:
-    """Figures per corpus size: ingest articles/s, clustering seconds vs all-pairs, peak RSS (MB)."""
+def bench(shared: Path, sizes: tuple[int, ...] = SIZES, compare_minilm: bool = False) -> dict[str, float]:
+    """Figures per corpus size: ingest articles/s, clustering seconds vs all-pairs, peak RSS (MB).
+
+    With ``compare_minilm`` the same figures with the MiniLM story encoder follow each size,
+    under keys prefixed ``minilm_``.
+    """
     records = corpus_records(shared)
     out: dict[str, float] = {"corpus_articles": float(len(records))}
     ctx = mp.get_context("spawn")
+    runs = ("default", "minilm") if compare_minilm else ("default",)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "all.jsonl"
         path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
         for size in sizes:
-            n = min(size, len(records))
-            q = ctx.Queue()
-            p = ctx.Process(target=_run_size, args=(str(path), n, q))
-            p.start()
-            res = q.get()
-            p.join()
-            out[f"n{n}_ingest_articles_per_s"] = res["new"] / res["ingest_s"]
-            out[f"n{n}_stories"] = float(res["stories"])
-            out[f"n{n}_cluster_s"] = res["cluster_s"]
-            out[f"n{n}_all_pairs_cluster_s"] = res["baseline_s"]
-            out[f"n{n}_peak_rss_mb"] = res["peak_rss_mb"]
-            out[f"n{n}_cpu_ms_per_article"] = res["cpu_ms"]
-            out[f"n{n}_load_at_start"] = res["load"]
+            for enc in runs:
+                _one_size(ctx, str(path), min(size, len(records)), enc, out)
     return out
+
+
+def _one_size(ctx: Any, path: str, n: int, enc: str, out: dict[str, float]) -> None:
+    q = ctx.Queue()
+    p = ctx.Process(target=_run_size, args=(path, n, q, enc))
+    p.start()
+    res = q.get()
+    p.join()
+    pre = "minilm_" if enc == "minilm" else ""
+    for key, value in _figures(res).items():
+        out[f"{pre}n{n}_{key}"] = value
+
+
+def _figures(res: dict[str, Any]) -> dict[str, float]:
+    return {
+        "ingest_articles_per_s": res["new"] / res["ingest_s"],
+        "stories": float(res["stories"]),
+        "cluster_s": res["cluster_s"],
+        "all_pairs_cluster_s": res["baseline_s"],
+        "peak_rss_mb": res["peak_rss_mb"],
+        "cpu_ms_per_article": res["cpu_ms"],
+        "load_at_start": res["load"],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    ap.add_argument("--compare-minilm", action="store_true", help="also time each size with the MiniLM story encoder")
     args = ap.parse_args(argv)
     if not (args.shared / "datasets").exists():
         print(f"no datasets under {args.shared}", file=sys.stderr)
         return 2
-    r = bench(args.shared, tuple(int(x) for x in args.sizes.split(",")))
+    r = bench(args.shared, tuple(int(x) for x in args.sizes.split(",")), args.compare_minilm)
     print(f"Corpus bench: {int(r['corpus_articles'])} real articles (BASIL, AllSides, FNC-1, PolNeAR), "
           "in-process, SQLite; target >= 20 articles/s on 2 cores")
     print(f"  {'n':>5} {'ingest art/s':>13} {'cpu ms/art':>11} {'load':>5} {'stories':>8} {'cluster s':>10} "
           f"{'x prev':>7} {'all-pairs s':>12} {'x prev':>7} {'peak RSS MB':>12}")
     prev: tuple[float, float] | None = None
-    for n in sorted(int(k.split("_")[0][1:]) for k in r if k.endswith("_ingest_articles_per_s")):
+    for n in sorted(int(k.split("_")[0][1:]) for k in r if k.endswith("_ingest_articles_per_s") and k[0] == "n"):
         p = f"n{n}_"
         ours, base = r[p + "cluster_s"], r[p + "all_pairs_cluster_s"]
         grow = (f"{ours / prev[0]:>7.1f}", f"{base / prev[1]:>7.1f}") if prev else (f"{'':>7}", f"{'':>7}")
@@ -156,7 +179,21 @@ def main(argv: list[str] | None = None) -> int:
               f"{r[p + 'load_at_start']:>5.1f} {int(r[p + 'stories']):>8} {ours:>10.2f} {grow[0]} {base:>12.2f} {grow[1]} "
               f"{r[p + 'peak_rss_mb']:>12.0f}")
         prev = (ours, base)
+    _print_minilm(r)
     return 0
+
+
+def _print_minilm(r: dict[str, float]) -> None:
+    """The same sizes with the MiniLM story encoder, and the ratios of the default (USE) to it."""
+    sizes = sorted(int(k.split("_")[1][1:]) for k in r if k.startswith("minilm_") and k.endswith("_ingest_articles_per_s"))
+    if sizes:
+        print("  with the MiniLM story encoder instead (same run; ratio = USE / MiniLM):")
+    for n in sizes:
+        p, m = f"n{n}_", f"minilm_n{n}_"
+        print(f"  {n:>5} {r[m + 'ingest_articles_per_s']:>13.1f} {r[m + 'cpu_ms_per_article']:>11.0f} "
+              f"{r[m + 'load_at_start']:>5.1f} {int(r[m + 'stories']):>8}   articles/s ratio "
+              f"{r[p + 'ingest_articles_per_s'] / r[m + 'ingest_articles_per_s']:.2f}, CPU ms ratio "
+              f"{r[p + 'cpu_ms_per_article'] / r[m + 'cpu_ms_per_article']:.2f}")
 
 
 if __name__ == "__main__":

@@ -56,8 +56,11 @@ class FakeResources(res_mod.Resources):
 
 @pytest.fixture()
 def fake(monkeypatch: pytest.MonkeyPatch) -> FakeResources:
+    from counterpoint.corpus import encoder
+
     r = FakeResources()
     monkeypatch.setattr(res_mod, "_DEFAULT", r)
+    monkeypatch.setattr(encoder, "_ENCODER", r.embed)  # the story encoder too: no model in fast tests
     return r
 
 
@@ -258,7 +261,8 @@ def test_sentences_come_from_punctuation_without_a_sentence_component() -> None:
             return self._bare
 
     text = "The ferry strike ended on Tuesday. Crews return to work on Wednesday! Sailings resume at dawn."
-    [feats] = analyse([Article(id="a", text=text)], NoSentences())
+    bare = NoSentences()
+    [feats] = analyse([Article(id="a", text=text)], bare, encoder=bare.embed)
     assert [text[a:b] for a, b in feats.sentences] == [
         "The ferry strike ended on Tuesday.", "Crews return to work on Wednesday!", "Sailings resume at dawn."
     ]
@@ -338,8 +342,10 @@ _KILLABLE = """
 import sys, time
 from counterpoint import resources
 from counterpoint.corpus import db, run
+from counterpoint.corpus import encoder
 from tests.test_corpus import FakeResources
 resources._DEFAULT = FakeResources()
+encoder.set_story_encoder(resources._DEFAULT.embed)
 real = db.insert_article
 def slow(*a, **k):
     time.sleep(0.15)  # leaves time to be killed between commits
@@ -380,3 +386,31 @@ def test_sigkill_loses_nothing_committed_and_resumes(tmp_path: Path, fake: FakeR
     rep = ingest([str(src)], dbfile, progress=False)
     assert (rep.known, rep.new) == (survivors, len(rows) - survivors)
     assert len(db.known_hashes(db.connect(dbfile))) == len(rows)
+
+
+def test_index_takes_the_first_vectors_dimension_and_refuses_another() -> None:
+    idx = StoryIndex()
+    v384 = np.zeros(384, dtype=np.float32)
+    v384[0] = 1.0
+    idx.place_and_add(0, v384, terms(FERRY), None, "A", ())
+    idx.place_and_add(1, v384, terms(FERRY_B), None, "B", ())
+    assert idx.story_of(1) == idx.story_of(0)
+    with pytest.raises(InputError, match="another story encoder"):
+        idx.place(np.ones(512, dtype=np.float32) / np.sqrt(512), terms(BUDGET), None, "C", ())
+
+
+@pytest.mark.slow
+def test_story_encoder_groups_one_event_across_wording_and_language() -> None:
+    from counterpoint.corpus.encoder import DIM, story_encoder
+
+    v = story_encoder()([
+        "Ferry workers end strike after accepting pay deal from port authority",
+        "Harbour ferry strike over as unions agree pay offer; sailings resume Wednesday",
+        "Паромщики прекратили забастовку, согласившись на повышение зарплаты",
+        "City council approves budget raising library funding and cutting road repairs",
+    ])
+    assert v.shape == (4, DIM)
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
+    sims = v @ v.T
+    assert sims[0, 1] > sims[0, 3] + 0.15  # same event, other words beats another story
+    assert sims[0, 2] > sims[2, 3] + 0.15  # the Russian report sits with the English one
