@@ -67,7 +67,12 @@ def main(argv: list[str] | None = None) -> int:
     floors = json.loads(FLOORS.read_text())
     failed = []
     for gold, base in golds:
-        figures = score_one(gold, base, args.shared, args.out)
+        try:
+            figures = score_one(gold, base, args.shared, args.out)
+        except Exception as exc:  # one broken pair must not hide the others' figures
+            print(f"== {gold.stem}\nERROR: {type(exc).__name__}: {exc}")
+            failed.append(f"{gold.stem}: could not be compared ({type(exc).__name__})")
+            continue
         for check, floor in floors.get(gold.stem, {}).items():
             got = figures.get(check)
             if got is None or got + 1e-9 < floor:
