@@ -218,6 +218,16 @@ def test_odds_are_not_counts(pair) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.slow
+def test_rejecting_a_suggestion_is_not_denying_a_fact(pair) -> None:  # type: ignore[no-untyped-def]
+    # Found on a real pair: "Some Republicans also rejected Mr. Trump's suggestion".
+    fact = "On Tuesday the president announced a plan to end the program, and Republicans met him."
+    assert pair("Some Republicans also rejected the president's suggestion on Tuesday.", fact, "related") is None
+    f = pair("The ministry rejected suggestions that the plant leaked radioactive water.",
+             "The plant leaked radioactive water into the river.", "related")
+    assert f is not None and f.dimension == "negation"
+
+
+@pytest.mark.slow
 def test_swapped_roles(pair) -> None:  # type: ignore[no-untyped-def]
     f = pair("Germany defeated France in the final.", "France defeated Germany in the final.")
     assert f is not None and f.dimension == "role"

@@ -175,10 +175,24 @@ def _unit(ent: Any) -> str:
 
 
 def verb_of(tok: Any) -> str:
+    """The act a number belongs to: its nearest verb, else a predicative root."""
     for t in [tok, *tok.ancestors]:
         if t.pos_ == "VERB":
             return str(t.lemma_.lower())
-    return ""
+    # Russian/Ukrainian impersonal passives ("затоплено", "підтоплено") are tagged ADJ.
+    root = [tok, *tok.ancestors][-1]
+    return str(root.lemma_.lower()) if root.pos_ == "ADJ" and root.dep_ == "ROOT" else ""
+
+
+def _language(v: View) -> str:
+    return str(v.sent.doc.user_data.get("language", "en")) if hasattr(v.sent.doc, "user_data") else "en"
+
+
+def _same_act(x: Quantity, y: Quantity, a: View, b: View) -> bool:
+    """Both counts belong to one act; across languages any two named acts may (no shared lemmas)."""
+    if not (x.event and y.event):
+        return False
+    return x.event == y.event or _language(a) != _language(b)
 
 
 def number_conflict(a: View, b: View, same_event: bool = False) -> Finding | None:
@@ -197,7 +211,7 @@ def number_conflict(a: View, b: View, same_event: bool = False) -> Finding | Non
         y = same[0]
         if ((x.fluid or y.fluid) and not same_day) or x.partial or y.partial:
             continue
-        if same_event and not (x.event and x.event == y.event and _same_places(a, b)):
+        if same_event and not (_same_act(x, y, a, b) and _same_places(a, b)):
             continue
         x_lo, x_hi = x.interval(coarse=x.step > y.step)
         y_lo, y_hi = y.interval(coarse=y.step > x.step)

@@ -420,7 +420,19 @@ def _denies_a_claim(verb: Any) -> bool:
     objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "ccomp", "xcomp")]
     if not objs:
         return verb.lemma_.lower() in ("deny", "refute", "debunk")
-    return any(o.dep_ in ("ccomp", "xcomp") or o.lemma_.lower() in cues()["claimnoun"] for o in objs)
+    return any(o.dep_ in ("ccomp", "xcomp") or _claim_object(o) for o in objs)
+
+
+# Rejecting a suggestion or a proposal is disagreeing with an idea, unless it says what the
+# suggestion claims ("rejected suggestions that the plant was unsafe").
+NEEDS_CLAUSE = {"suggestion", "speculation", "assertion"}
+
+
+def _claim_object(obj: Any) -> bool:
+    lemma = obj.lemma_.lower()
+    if lemma not in cues()["claimnoun"]:
+        return False
+    return lemma not in NEEDS_CLAUSE or any(c.dep_ in ("acl", "ccomp", "relcl") for c in obj.children)
 
 
 def _content(v: View, unquoted: bool = False) -> set[str]:
