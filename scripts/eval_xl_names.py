@@ -73,6 +73,11 @@ def grid() -> None:
     from counterpoint.resources import default
 
     embed, dev = default().cross_embedder, rows("dev")
+    for words in (0.72, 0.74, 0.75, 0.76, 0.77, 0.78, 0.80, 2.0):  # 2.0: no word tier
+        with mock.patch.object(crossling, "TRANSLATION_WORDS", words):
+            r = simulate(dev, embed)
+        print(f"  alone {crossling.TRANSLATION_MIN:.2f}, place {crossling.TRANSLATION_WITH_PLACE:.2f}, "
+              f"words {words:.2f}: precision {r['precision']:.3f} recall {r['recall']:.3f} wrong {int(r['wrong'])}")
     for alone in (0.70, 0.75, 0.80, 0.85):
         for place in (0.50, 0.60, 0.70, 0.75, 1.0):  # 1.0: no place tier
             with mock.patch.object(crossling, "TRANSLATION_MIN", alone), \
