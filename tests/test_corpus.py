@@ -44,6 +44,10 @@ class FakeResources(res_mod.Resources):
                 out[i, zlib.crc32(w.strip(".,").encode()) % 384] += 1.0
         return out / np.clip(np.linalg.norm(out, axis=1, keepdims=True), 1e-9, None)
 
+    def story_embed(self, texts: Sequence[str]) -> np.ndarray:
+        """The corpus story encoder's stand-in (also in worker processes): no model in fast tests."""
+        return self.embed(texts)
+
     @property
     def nlp(self) -> Any:  # type: ignore[override]
         import spacy
@@ -56,11 +60,8 @@ class FakeResources(res_mod.Resources):
 
 @pytest.fixture()
 def fake(monkeypatch: pytest.MonkeyPatch) -> FakeResources:
-    from counterpoint.corpus import encoder
-
     r = FakeResources()
     monkeypatch.setattr(res_mod, "_DEFAULT", r)
-    monkeypatch.setattr(encoder, "_ENCODER", r.embed)  # the story encoder too: no model in fast tests
     return r
 
 
@@ -261,8 +262,7 @@ def test_sentences_come_from_punctuation_without_a_sentence_component() -> None:
             return self._bare
 
     text = "The ferry strike ended on Tuesday. Crews return to work on Wednesday! Sailings resume at dawn."
-    bare = NoSentences()
-    [feats] = analyse([Article(id="a", text=text)], bare, encoder=bare.embed)
+    [feats] = analyse([Article(id="a", text=text)], NoSentences())
     assert [text[a:b] for a, b in feats.sentences] == [
         "The ferry strike ended on Tuesday.", "Crews return to work on Wednesday!", "Sailings resume at dawn."
     ]
@@ -342,10 +342,8 @@ _KILLABLE = """
 import sys, time
 from counterpoint import resources
 from counterpoint.corpus import db, run
-from counterpoint.corpus import encoder
 from tests.test_corpus import FakeResources
 resources._DEFAULT = FakeResources()
-encoder.set_story_encoder(resources._DEFAULT.embed)
 real = db.insert_article
 def slow(*a, **k):
     time.sleep(0.15)  # leaves time to be killed between commits
@@ -390,13 +388,12 @@ def test_sigkill_loses_nothing_committed_and_resumes(tmp_path: Path, fake: FakeR
 
 def test_index_takes_the_first_vectors_dimension_and_refuses_another() -> None:
     idx = StoryIndex()
-    v384 = np.zeros(384, dtype=np.float32)
-    v384[0] = 1.0
+    v384 = (1.0,) + (0.0,) * 383
     idx.place_and_add(0, v384, terms(FERRY), None, "A", ())
     idx.place_and_add(1, v384, terms(FERRY_B), None, "B", ())
     assert idx.story_of(1) == idx.story_of(0)
     with pytest.raises(InputError, match="another story encoder"):
-        idx.place(np.ones(512, dtype=np.float32) / np.sqrt(512), terms(BUDGET), None, "C", ())
+        idx.place((512**-0.5,) * 512, terms(BUDGET), None, "C", ())
 
 
 @pytest.mark.slow
@@ -414,3 +411,14 @@ def test_story_encoder_groups_one_event_across_wording_and_language() -> None:
     sims = v @ v.T
     assert sims[0, 1] > sims[0, 3] + 0.15  # same event, other words beats another story
     assert sims[0, 2] > sims[2, 3] + 0.15  # the Russian report sits with the English one
+
+
+def test_story_vectors_come_from_the_encoder_argument_then_the_resources_hook() -> None:
+    from counterpoint.corpus.analyse import analyse
+    from counterpoint.model import Article
+
+    art = [Article(id="a", text=FERRY)]
+    [hooked] = analyse(art, FakeResources())
+    assert len(hooked.vector) == 384 and np.isclose(np.linalg.norm(hooked.vector), 1.0)
+    [given] = analyse(art, FakeResources(), encoder=lambda texts: np.ones((len(texts), 8), dtype=np.float32))
+    assert given.vector == (1.0,) * 8

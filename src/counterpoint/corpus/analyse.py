@@ -106,12 +106,14 @@ def analyse(
 ) -> list[ArticleFeatures]:
     """Features for a batch of articles (one spaCy pass, one embedding call).
 
-    ``encoder`` embeds the story texts; by default the corpus story encoder (not
-    ``resources.embed``: see :mod:`.encoder`).
+    The story texts are embedded by ``encoder`` if given, else by ``resources.story_embed``
+    where the resources object has one (test doubles, which must also reach worker
+    processes), else by the corpus story encoder (not ``resources.embed``: see :mod:`.encoder`).
     """
     if not articles:
         return []
-    vectors = (encoder or story.story_encoder())([embed_text(a) for a in articles])
+    embed = encoder or getattr(resources, "story_embed", None) or story.story_encoder()
+    vectors = embed([embed_text(a) for a in articles])
     docs = _parse(resources, [_ner_text(a) for a in articles], batch)
     out = []
     for art, doc, vec in zip(articles, docs, vectors, strict=False):
