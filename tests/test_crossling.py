@@ -9,6 +9,7 @@ import pytest
 
 from counterpoint.crossling import (
     calibrated,
+    content_words,
     guess_language,
     harmonise,
     language_shift,
@@ -17,6 +18,7 @@ from counterpoint.crossling import (
     romanise,
     similarity_matrix,
     stem_key,
+    word_alignment,
 )
 from counterpoint.entities import _same_spelling, _stem_of, resolve
 from counterpoint.entity_cluster import LOC, PER, Item
@@ -201,11 +203,14 @@ def test_abbreviations_are_spelled_out_per_language() -> None:
 
 
 def _fake_embed(groups: dict[str, int]) -> Any:
-    """Texts of one group embed identically (cosine 1), of different groups orthogonally."""
+    """Texts of one group embed identically (cosine 1), of different groups orthogonally.
+
+    A text in no group (a single word of a name, for the word alignment) embeds as zeros."""
     def embed(texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), 8), dtype=np.float32)
         for i, t in enumerate(texts):
-            out[i, groups[t]] = 1.0
+            if t in groups:
+                out[i, groups[t]] = 1.0
         return out
     return embed
 
@@ -255,3 +260,16 @@ def test_a_facility_links_to_its_translation(resources: Resources) -> None:
     by_text = {m.text: e.id for e in an.entities for m in e.mentions}
     assert by_text.get("the Kakhovka hydroelectric power plant") == by_text.get("Каховская ГЭС") is not None
     assert by_text["The Ministry of Foreign Affairs"] != by_text["Каховская ГЭС"]
+
+
+def test_content_words_drop_short_lower_case_grammar() -> None:
+    assert content_words("Державна служба з надзвичайних ситуацій") == ["Державна", "служба", "надзвичайних", "ситуацій"]
+    assert content_words("Ministry of Education and Science") == ["Ministry", "Education", "Science"]
+
+
+def test_word_alignment_averages_over_the_shorter_name() -> None:
+    cos = np.array([[0.9, 0.2, 0.1, 0.3], [0.1, 0.8, 0.2, 0.2], [0.2, 0.1, 0.7, 0.4]])
+    a, b = ["State", "Emergency", "Service"], ["w1", "w2", "w3", "w4"]
+    assert word_alignment(a, b, cos) == pytest.approx((0.9 + 0.8 + 0.7) / 3)
+    assert word_alignment(b, a, cos.T) == pytest.approx((0.9 + 0.8 + 0.7) / 3)  # symmetric
+    assert word_alignment([], b, np.zeros((0, 4))) == 0.0

@@ -126,3 +126,23 @@ def test_compare_ru_uk_pair_end_to_end() -> None:
             assert text[m.span.article][m.span.start : m.span.end] == m.text
     assert {t.start for t in a.times} == {dt.date(2024, 5, 28)}
     assert all(a.claims[x] for x in ("ru", "uk"))
+
+
+def test_org_head_nouns_take_case_endings_only() -> None:
+    assert slavic._org_head("служби") and slavic._org_head("Міністерство") and slavic._org_head("Ради")
+    assert not slavic._org_head("радник")  # 'рад' + 'ник' is no case ending
+    assert slavic._UK_PAST.search("евакуювала") and not slavic._UK_PAST.search("ситуацій")
+
+
+@pytest.mark.slow
+def test_ukrainian_organisation_fallback_and_brackets() -> None:
+    r = Resources()
+    text = "Державна служба з надзвичайних ситуацій евакуювала 310 людей, повідомив її речник Тарас Мельник."
+    ents = {(e.text, e.label_) for e in slavic.parse(r, text, "uk").ents}
+    assert ("Державна служба з надзвичайних ситуацій", "ORG") in ents  # stops at the verb
+    assert ("Тарас Мельник", "PERSON") in ents
+    opening = {e.text for e in slavic.parse(r, "Голова Верховної Ради Руслан Стефанчук підписав закон.", "uk").ents}
+    assert "Верховної Ради" in opening and not any(t.startswith("Голова") for t in opening)
+    bracket = "За даними Державної служби з надзвичайних ситуацій (ДСНС), підтоплено 140 будинків."
+    names = [e.text for e in slavic.parse(r, bracket, "uk").ents]
+    assert "Державної служби з надзвичайних ситуацій" in names  # cut before its abbreviation

@@ -136,10 +136,13 @@ def natasha_entities(text: str, language: str) -> list[tuple[int, int, str]]:
 
 
 def _balance(doc: Any, start: int, end: int) -> tuple[int, int] | None:
-    """Cut an entity at an unclosed bracket: "служби з надзвичайних ситуацій (ДСНС" keeps the name before it."""
-    text = doc[start:end].text
-    if text.count("(") != text.count(")"):
-        cut = next(k for k in range(start, end) if doc[k].text in "()")
+    """Cut an entity at a bracket: "служби з надзвичайних ситуацій (ДСНС)" keeps the name before it.
+
+    The bracketed abbreviation is a mention of its own; inside the span it would leave the
+    name unbalanced once an edge is trimmed, and no spelling of the name would match it.
+    """
+    cut = next((k for k in range(start, end) if doc[k].text in ("(", ")")), None)
+    if cut is not None:
         end = cut if cut > start else end
         start = start + 1 if cut == start else start
     return (start, end) if end > start else None
@@ -190,9 +193,81 @@ def parse(resources: Any, text: str, language: str) -> Any:
             continue
         ents.append(ent)
         normal[(ent.start_char, ent.end_char)] = _normal(text, span, ent, language)
+    if language == "uk":
+        ents += org_fallback(doc, ents)
     doc.ents = _non_overlapping(ents)
     doc.user_data.update(language=language, ent_normal=normal)
     return doc
+
+
+# Case endings a Ukrainian noun stem takes (служб-а/-и/-і/-у/-ою, міністерств-о/-а/-і/-ом).
+_CASE_ENDINGS = frozenset({"", "а", "и", "і", "у", "ою", "о", "ом", "ові", "е", "я", "ю", "ї", "єю", "ям", "ами", "ах", "ів"})
+_LINKERS = frozenset({"з", "із", "зі", "у", "в", "по", "при", "і", "та", "й"})
+_MAX_COMPLEMENT = 6
+# A Ukrainian past-tense verb (евакуювала, повідомили, заявив): the Russian tagger reads
+# Ukrainian verbs as nouns, so the end of a name's complement is found by form.
+_UK_PAST = re.compile(r"^[а-яіїєґ'’]{2,}[аеиіоуяюєї](в|ла|ло|ли)$")
+
+
+@functools.lru_cache(maxsize=1)
+def _org_heads() -> frozenset[str]:
+    from .resources import read_table
+
+    return frozenset(r["stem"] for r in read_table("org_heads_slavic.tsv") if r["language"] == "uk")
+
+
+def _org_head(word: str) -> bool:
+    low = word.lower().replace("’", "'").replace("ʼ", "'")
+    return any(low.startswith(h) and low[len(h):] in _CASE_ENDINGS for h in _org_heads())
+
+
+def org_fallback(doc: Any, ents: list[Any]) -> list[Any]:
+    """ORG spans natasha missed: a capitalised name built on an organisation head noun.
+
+    "Державна служба з надзвичайних ситуацій евакуювала ...": capitalised adjectives, a head
+    noun from data/org_heads_slavic.tsv, then its complement (lower-case nouns/adjectives,
+    prepositions between them, a proper noun such as "України") up to punctuation, a verb or
+    an entity already found. Two words at least; nothing natasha tagged is overridden.
+    """
+    from spacy.tokens import Span
+
+    taken = {k for e in ents for k in range(e.start, e.end)}
+    out: list[Any] = []
+    i = 0
+    while i < len(doc):
+        end = _org_name_end(doc, i, taken) if doc[i].text[:1].isupper() and i not in taken else None
+        # A name capitalises its first word only: a capitalised word opening the sentence
+        # before another is a common noun ("Голова Верховної Ради"), not part of the name.
+        if end is not None and doc[i].is_sent_start and i + 1 < end and doc[i + 1].text[:1].isupper():
+            i += 1
+            continue
+        if end is None:
+            i += 1
+            continue
+        out.append(Span(doc, i, end, label="ORG"))
+        taken.update(range(i, end))
+        i = end
+    return out
+
+
+def _org_name_end(doc: Any, i: int, taken: set[int]) -> int | None:
+    """End of an organisation name opening at token i, or None."""
+    k = i
+    while k < len(doc) and k - i < 3 and doc[k].pos_ in ("ADJ", "PROPN") and not _org_head(doc[k].text):
+        k += 1
+    if k >= len(doc) or k in taken or not _org_head(doc[k].text) or doc[k].pos_ not in ("NOUN", "PROPN"):
+        return None
+    end = k + 1
+    j = end
+    while j < len(doc) and j - k <= _MAX_COMPLEMENT and j not in taken:
+        tok = doc[j]
+        if tok.text.lower() in _LINKERS:
+            j += 1
+            continue
+        if tok.pos_ not in ("NOUN", "ADJ", "PROPN") or not tok.text[:1].isalpha() or _UK_PAST.search(tok.text):
+            break
+        end = j = j + 1
+    return end if end - i >= 2 else None
 
 
 def _non_overlapping(ents: list[Any]) -> list[Any]:
