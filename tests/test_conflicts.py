@@ -381,3 +381,17 @@ def test_a_count_conflicts_across_languages(resources: Resources) -> None:
     f = conflicts.detect(en, ru, "shared")
     assert f is not None and f.dimension == "number"
     assert conflicts.detect(en, view("По данным сельсовета, затоплено около 150 домов.", "ru"), "shared") is None
+
+
+@pytest.mark.slow
+def test_unaligned_counts_across_languages_are_checked(resources: Resources) -> None:
+    from counterpoint import compare
+    from counterpoint.ingest import Article
+
+    ru = Article(id="ru", text="По данным сельсовета, в двух сёлах затоплено около 140 домов. Погода улучшится.",
+                 language="ru", outlet="A")
+    uk = Article(id="uk", text="Мер зустрівся з мешканцями. За даними ДСНС, у двох селах підтоплено понад 400 будинків.",
+                 language="uk", outlet="B")
+    doc = compare([ru, uk]).to_dict()
+    numbers = [a for a in doc["alignments"] if a["relation"] == "conflict" and a.get("dimension") == "number"]
+    assert numbers and "140" in numbers[0]["a"]["text"] + numbers[0]["b"]["text"]

@@ -32,7 +32,7 @@ from typing import Any, Protocol
 
 from . import temporal
 from .conflict_base import GENERIC, Finding, View, cues, view, view_of_doc, view_of_text
-from .conflict_rules import Quantity, detect, parse_number, quantities, status
+from .conflict_rules import Quantity, detect, parse_number, quantities, same_unit, status
 from .crossling import similarity_matrix
 from .model import Alignment, Analysis, Span
 from .resources import Resources
@@ -236,9 +236,14 @@ def _extra_pairs(analysis: Analysis, resources: Resources, ctx: _Context) -> Ite
             if any((x.overlaps(a) and y.overlaps(b)) or (x.overlaps(b) and y.overlaps(a)) for x, y in linked):
                 continue
             va, vb = ctx.view(a), ctx.view(b)
-            if va is not None and vb is not None and _nouns(va) & _nouns(vb):
+            if va is not None and vb is not None and (_nouns(va) & _nouns(vb) or _same_count(va, vb)):
                 out.append((a, b, float(sims[i, index[b]])))
     return out
+
+
+def _same_count(va: View, vb: View) -> bool:
+    """Both claims count the same thing; across languages their nouns never share a lemma."""
+    return any(same_unit(x.unit, y.unit) for x in quantities(va) for y in quantities(vb))
 
 
 def _nouns(v: View) -> set[str]:
