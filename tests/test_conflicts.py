@@ -395,3 +395,14 @@ def test_unaligned_counts_across_languages_are_checked(resources: Resources) -> 
     doc = compare([ru, uk]).to_dict()
     numbers = [a for a in doc["alignments"] if a["relation"] == "conflict" and a.get("dimension") == "number"]
     assert numbers and "140" in numbers[0]["a"]["text"] + numbers[0]["b"]["text"]
+
+
+def test_the_verdicts_reason_counts_the_final_links() -> None:
+    from counterpoint.model import Alignment, SameStory, Span
+
+    a, b = Span("a", 0, 5), Span("b", 0, 5)
+    same = SameStory(0.5, True, "4 shared facts; the three closest claim pairs score 0.50 on average")
+    links = [Alignment("shared", a, b, 0.9, ""), Alignment("shared", a, b, 0.8, ""), Alignment("conflict", a, b, 0.7, "")]
+    got = conflicts._recount(same, links)
+    assert got is not None and got.why.startswith("2 shared facts, 1 in conflict; the three closest")
+    assert conflicts._recount(None, links) is None

@@ -24,9 +24,11 @@ rule's conflict the model reads as entailment, and add clear contradictions the 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -34,7 +36,7 @@ from . import temporal
 from .conflict_base import GENERIC, Finding, View, cues, view, view_of_doc, view_of_text
 from .conflict_rules import Quantity, detect, parse_number, quantities, same_unit, status
 from .crossling import similarity_matrix
-from .model import Alignment, Analysis, Span
+from .model import Alignment, Analysis, SameStory, Span
 from .resources import Resources
 
 __all__ = [
@@ -163,7 +165,20 @@ def run(analysis: Analysis, resources: Resources) -> Analysis:
             found.append(_record(f, a_span, b_span, "unaligned, close"))
     extras = dict(analysis.extras)
     extras["conflicts"] = {"detector": "rules+nli" if nli else "rules", "found": found}
-    return analysis.update(alignments=tuple(out), extras=extras)
+    return analysis.update(alignments=tuple(out), extras=extras, same_story=_recount(analysis.same_story, out))
+
+
+def _recount(same: SameStory | None, alignments: Sequence[Alignment]) -> SameStory | None:
+    """The verdict's reason counted on the final links: a shared pair found to conflict is no shared fact."""
+    if same is None:
+        return None
+    n_shared = sum(1 for al in alignments if al.relation == "shared")
+    n_conflict = sum(1 for al in alignments if al.relation == "conflict")
+    counts = f"{n_shared} shared fact{'s' if n_shared != 1 else ''}"
+    if n_conflict:
+        counts += f", {n_conflict} in conflict"
+    why = re.sub(r"^\d+ shared facts?", counts, same.why)
+    return dataclasses.replace(same, why=why)
 
 
 def _record(f: Finding, a: Span, b: Span, source: str) -> dict[str, Any]:

@@ -37,7 +37,7 @@ STAGES: dict[str, Stage] = {
         Stage("claims", "claims", ("sentences",), ("claims",)),
         Stage("times", "temporal", ("parses",), ("times",)),
         Stage("align", "align", ("claims", "entities", "times"), ("alignments", "unique", "coverage", "same_story")),
-        Stage("conflicts", "conflicts", ("alignments", "times"), ("alignments",)),
+        Stage("conflicts", "conflicts", ("alignments", "times"), ("alignments", "same_story")),
         Stage("quotes", "quotes", ("sentences", "entities"), ("quotes", "quote_matches")),
         Stage("framing", "framing", ("entities", "alignments", "quotes"), ("framing",)),
     )
