@@ -461,3 +461,12 @@ def test_role_noun_for_a_name_is_someone_else(analyse: Callable[..., Analysis]) 
     dolan = [e for e in an.entities if "Dolan" in e.name]
     assert len(dolan) == 1
     assert not any("spokesperson" in m.text.lower() for m in dolan[0].mentions), [m.text for m in dolan[0].mentions]
+
+
+def test_a_name_never_runs_across_a_line_break(resources) -> None:  # type: ignore[no-untyped-def]
+    from counterpoint.mention_spans import trimmed
+
+    # Found on a held-out BASIL pair: a headline with an unclosed quote ran into the lead.
+    doc = resources.nlp("The report was written by Maria Lopez\nGarcia Holdings said on Monday it would appeal.")
+    spans = {doc[slice(*trimmed(doc, e.start, e.end, e.label_, lambda _t: False))].text for e in doc.ents}
+    assert not any("\n" in s for s in spans) and "Maria Lopez" in spans

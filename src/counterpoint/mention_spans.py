@@ -42,6 +42,11 @@ def trimmed(doc: Any, start: int, end: int, label: str, is_title: Callable[[Any]
     def edge(tok: Any) -> bool:
         return tok.is_punct or tok.text in POSSESSIVE
 
+    # A name never runs across a line break (a headline with an unclosed quote mark ran into
+    # the first paragraph: 'Obama's "War on Religion\nDown'): keep the part before it.
+    brk = next((k for k in range(start + 1, end) if "\n" in doc[k - 1].whitespace_ or doc[k].is_space), None)
+    if brk is not None:
+        end = brk
     while end - start > 1 and edge(doc[end - 1]):
         end -= 1
     while end - start > 1 and edge(doc[start]):
