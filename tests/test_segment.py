@@ -45,3 +45,12 @@ def test_title_case_headline_is_recognised_and_sentence_cased_keeping_names() ->
     assert cased == "Representative apologizes for criticizing Iowa senator"
     assert len(cased) == len(line)  # offsets of the article hold
     assert sentence_case("Boehner Sees G.O.P. Loss", []) == "Boehner sees G.O.P. loss"
+
+
+def test_a_curly_quote_closed_by_a_straight_mark_ends_there() -> None:
+    from counterpoint.segment import quote_regions
+
+    text = '“It is over," the mayor said. Then he left. “We will see.”'
+    assert [text[a:b] for a, b in quote_regions(text)] == ['“It is over,"', "“We will see.”"]
+    plain = "He said “yes” and left."
+    assert [plain[a:b] for a, b in quote_regions(plain)] == ["“yes”"]

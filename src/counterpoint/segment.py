@@ -38,6 +38,8 @@ def quote_regions(text: str, start: int = 0, end: int | None = None) -> list[tup
             i += 1
             continue
         j = _find_close(text, i + 1, end, closers)
+        if c == "“":
+            j = _mixed_close(text, i, j)
         if not any(s <= i < e for s, e in regions):
             regions.append((i, j))
         i = j
@@ -67,6 +69,16 @@ def dialogue_regions(text: str, start: int, end: int) -> list[tuple[int, int]]:
             if e > s:
                 out.append((s, e))
     return out
+
+
+def _mixed_close(text: str, i: int, j: int) -> int:
+    """Scraped text mixes styles ('“It is over," he said. ... “We will see.”'): when another “
+    opens before this one's ” and a straight mark comes first, that mark closed this one."""
+    reopen = text.find("“", i + 1, j)
+    if reopen < 0:
+        return j
+    k = text.find(STRAIGHT, i + 1, reopen)
+    return k + 1 if k >= 0 else j
 
 
 def _find_close(text: str, i: int, end: int, closers: str) -> int:
