@@ -406,3 +406,24 @@ def test_the_verdicts_reason_counts_the_final_links() -> None:
     got = conflicts._recount(same, links)
     assert got is not None and got.why.startswith("2 shared facts, 1 in conflict; the three closest")
     assert conflicts._recount(None, links) is None
+
+
+@pytest.mark.slow
+def test_the_story_running_subject_does_not_make_one_matter(resources: Resources) -> None:
+    from counterpoint.conflict_base import View
+    from counterpoint.conflict_rules import background, denial_conflict
+    from counterpoint.model import Span
+
+    filler = " ".join(f"The mayor told the council about item {k}." for k in range(6))
+    a = resources.nlp(filler + " The mayor denied that the council met the developers.")
+    b = resources.nlp(filler + " The mayor chaired the council session on parking. The council met the developers in March.")
+    assert {"mayor", "council"} <= background(a)
+
+    def view(doc, k):  # type: ignore[no-untyped-def]
+        sent = list(doc.sents)[k]
+        return View(Span("x", sent.start_char, sent.end_char), sent, ())
+
+    denial = view(a, -1)
+    assert denial_conflict(denial, view(b, -2)) is None  # only the mayor and the council in common
+    f = denial_conflict(denial, view(b, -1))
+    assert f is not None and f.dimension == "negation"

@@ -338,25 +338,15 @@ def _core(np: Any) -> list[Any]:
 BACKGROUND_SHARE = 0.3  # in at least this share of an article's sentences (and 5 or more)
 
 
+@functools.lru_cache(maxsize=64)
 def background(doc: Any) -> frozenset[str]:
     """Content lemmas in so many of an article's sentences that they are its running subject."""
-    key = id(doc)
-    cached = _BACKGROUND.get(key)
-    if cached is not None and cached[0] is doc:
-        return cached[1]
     sents = list(doc.sents)
     counts: dict[str, int] = {}
     for sent in sents:
         for lemma in {t.lemma_.lower() for t in sent if t.pos_ in ("NOUN", "PROPN", "VERB")}:
             counts[lemma] = counts.get(lemma, 0) + 1
-    out = frozenset(k for k, n in counts.items() if n >= 5 and n >= BACKGROUND_SHARE * len(sents))
-    if len(_BACKGROUND) > 64:
-        _BACKGROUND.clear()
-    _BACKGROUND[key] = (doc, out)
-    return out
-
-
-_BACKGROUND: dict[int, tuple[Any, frozenset[str]]] = {}
+    return frozenset(k for k, n in counts.items() if n >= 5 and n >= BACKGROUND_SHARE * len(sents))
 
 
 def _negates(v: View, words: set[str]) -> bool:
