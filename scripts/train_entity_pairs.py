@@ -7,7 +7,9 @@ Logistic regression (scikit-learn) over :data:`counterpoint.entity_pairs.FEATURE
 mention pairs inside each dev topic; the merge threshold is chosen by leave-one-topic-out
 on dev (each topic clustered by a model fitted on the other topics), with the same
 cannot-links as :func:`counterpoint.entity_pairs.merge` (different weekdays, months, years
-or dates). The test split is never read. Writes ``src/counterpoint/data/entity_pair_model.json`` with its provenance.
+or dates; namesakes). The tuned-encoder cosine is taken from out-of-fold vectors (run
+``scripts/train_mention_encoder.py --folds`` first), since vectors from the encoder fitted
+on all of dev would be in-sample here. The test split is never read. Writes ``src/counterpoint/data/entity_pair_model.json`` with its provenance.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ def train(shared: Path, out: Path | None = None) -> dict[str, Any]:
     """Fit on dev, pick the threshold by leave-one-topic-out, write the model JSON."""
     from counterpoint.entity_pairs import FEATURES, MODEL_PATH, constrain
 
-    data = eval_ecb.prepare(shared, "dev")
+    data = eval_ecb.prepare(shared, "dev", out_of_fold=True)
     pairs = topic_pairs(data)
     probs = {}
     for topic, (idx, x, _) in pairs.items():
@@ -84,8 +86,9 @@ def train(shared: Path, out: Path | None = None) -> dict[str, Any]:
     record = {
         "_source": "Learned by scripts/train_entity_pairs.py from the ECB+ dev split only (Cybulska & "
                    "Vossen 2014, CC BY 3.0; Barhom et al. 2019 preprocessing, topics 2 5 12 18 21 23 34 35): "
-                   "scikit-learn LogisticRegression(C=1) over all within-topic gold-mention pairs; threshold "
-                   "by leave-one-topic-out dev CoNLL F1 with the time cannot-links applied.",
+                   "scikit-learn LogisticRegression(C=1) over all within-topic gold-mention pairs, the tuned-encoder "
+                   "cosine from out-of-fold vectors; threshold by leave-one-topic-out dev CoNLL F1 with the "
+                   "cannot-links applied.",
         "features": list(FEATURES),
         "weights": [round(float(w), 6) for w in model.coef_[0]],
         "bias": round(float(model.intercept_[0]), 6),

@@ -131,6 +131,13 @@ def test_abbreviations_link(short: str, full: str) -> None:
     assert same(labels, 0, 1)
 
 
+def test_a_hyphenated_initialism_is_no_second_expansion() -> None:
+    """"H-P" is HP spelt out, not a rival expansion that would leave HP unlinked."""
+    labels = resolve(item("Hewlett-Packard", "a", label="ORG"), item("H-P", "b", label="ORG"),
+                     item("HP", "c", label="ORG"))
+    assert same(labels, 0, 1) and same(labels, 0, 2)
+
+
 def test_places_stay_apart() -> None:
     labels = resolve(item("Moscow", "a", label="LOC"), item("Kyiv", "b", label="LOC"), item("Kiev", "a", 5, label="LOC"))
     assert not same(labels, 0, 1) and same(labels, 1, 2)

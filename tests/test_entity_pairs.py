@@ -14,6 +14,7 @@ from counterpoint.entity_pairs import (
     average_link,
     load_model,
     merge,
+    namesake_conflicts,
     pair_features,
     time_conflicts,
     time_key,
@@ -31,7 +32,7 @@ def unit_rows(*rows: list[float]) -> np.ndarray:
 
 
 def vectors(rows: np.ndarray) -> Vectors:
-    return Vectors(ctx=rows, text=rows, head=rows, gov=rows, sent=rows, doc=rows)
+    return Vectors(ctx=rows, text=rows, head=rows, gov=rows, sent=rows, doc=rows, ft=rows)
 
 
 def test_average_link_merges_above_threshold_and_keeps_seed() -> None:
@@ -130,3 +131,16 @@ def test_scopes_keep_descriptions_apart_but_let_names_link() -> None:
     apart = merge(ments, rows, [0, 1, 2, 3], model, scopes=["s1", "s2", "s1", "s2"])
     assert apart[0] != apart[1]  # "the man" of two different events
     assert apart[2] == apart[3]  # a name links across them
+
+
+def test_namesakes_cannot_link_but_titles_initials_and_nicknames_can() -> None:
+    def name(text: str) -> Item:
+        return Item(doc="d", group="t", order=0, sent=0, text=text, head=text.split()[-1].lower(), kind="name", label="PER")
+
+    texts = ["Scott Peterson", "Laci Peterson", "Sgt. Scott Peterson", "S. Peterson", "Maurice Cheeks", "Mo Cheeks",
+             "Peterson"]
+    clash = namesake_conflicts([name(t) for t in texts])
+    assert clash[0, 1] and clash[1, 2] and clash[1, 3]  # two Petersons
+    assert not clash[0, 2] and not clash[0, 3]  # a title, an initial
+    assert not clash[4, 5]  # a nickname (data/nicknames.tsv)
+    assert not clash[6].any()  # a bare surname is no full name

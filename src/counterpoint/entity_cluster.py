@@ -323,18 +323,22 @@ def _acronyms(cl: Clusters, names: Sequence[int], keys: Mapping[int, str]) -> No
     for i in names:
         words = name_words(cl.items[i].text)
         split = [p for w in words for p in w.split("-") if p]
+        if all(len(p) == 1 for p in split):
+            continue  # "H-P" is itself an initialism, not a second expansion of "HP"
         for acr in acronyms(words) | acronyms(split):
             index[(cl.items[i].group, acr)].add(cl.find(i))
     for i in names:
         words = name_words(cl.items[i].text)
-        if len(words) != 1 or not 2 <= len(words[0].replace(".", "")) <= 6:
+        short = words[0].replace(".", "").replace("-", "") if len(words) == 1 else ""
+        if not 2 <= len(short) <= 6:
             continue
-        roots = {cl.find(j) for j in index.get((cl.items[i].group, words[0].replace(".", "")), ())}
+        roots = {cl.find(j) for j in index.get((cl.items[i].group, short), ())}
         if len(roots) == 1:
             cl.union(i, roots.pop())
 
 
-def _first_names_agree(a: str, b: str, ratio: float) -> bool:
+def first_names_agree(a: str, b: str, ratio: float = 0.75) -> bool:
+    """Whether two first names may be one person's: an initial that fits, or a close spelling."""
     a, b = a.strip("."), b.strip(".")
     if len(a) == 1 or len(b) == 1:
         return a[:1] == b[:1]
@@ -353,7 +357,7 @@ def _surnames(cl: Clusters, names: Sequence[int], keys: Mapping[int, str], cfg: 
         for i in members:
             first = keys[i].split()[0]
             for other, j in firsts.items():
-                if _first_names_agree(first, other, cfg.first_name_ratio) and modifiers_agree(
+                if first_names_agree(first, other, cfg.first_name_ratio) and modifiers_agree(
                     cl.modifiers(i), cl.modifiers(j)
                 ):
                     cl.union(i, j)
@@ -432,7 +436,7 @@ def _names_agree(cl: Clusters, a: int, b: int, cfg: Config) -> bool:
     firsts_a, firsts_b = cl.facts[cl.find(a)].firsts, cl.facts[cl.find(b)].firsts
     if PER in cl.labels(a) | cl.labels(b):
         if firsts_a and firsts_b:
-            return any(_first_names_agree(x, y, cfg.first_name_ratio) for x in firsts_a for y in firsts_b)
+            return any(first_names_agree(x, y, cfg.first_name_ratio) for x in firsts_a for y in firsts_b)
         return True
     return _one_extends_other(_name_sets(cl, a, cfg), _name_sets(cl, b, cfg))
 

@@ -4,9 +4,10 @@ The sieve (:mod:`counterpoint.entity_cluster`) links names, in-document descript
 pronouns precisely but leaves descriptions in other documents ("the climber", "the man",
 "the brigands") mostly unlinked. This module scores every pair of mentions inside one
 block (an ECB+ topic, a comparison) with a logistic regression over string, head-word,
-MiniLM (mention text, mention in context, head, governing predicate, sentence, document)
-and agreement features, then merges the sieve's clusters bottom-up while the mean pair
-probability between two clusters stays above a threshold (UPGMA seeded with the sieve).
+MiniLM (mention text, mention in context, head, governing predicate, sentence, document),
+coreference-tuned mention vectors (:mod:`counterpoint.mention_encoder`) and agreement
+features, then merges the sieve's clusters bottom-up while the mean pair probability
+between two clusters stays above a threshold (UPGMA seeded with the sieve).
 Weights and threshold are data (``data/entity_pair_model.json``), learned on the ECB+ dev
 split only (``scripts/eval_ecb.py --train``).
 
@@ -36,7 +37,7 @@ BASE = (
     "sieve", "same_head", "ctx_cos", "text_cos", "head_cos", "sent_cos", "doc_cos", "gov_cos",
     "fuzz", "token_set", "same_doc", "name_name", "name_nominal", "name_pronoun",
     "nominal_nominal", "nominal_pronoun", "pronoun_pronoun", "number_agree", "label_conflict",
-    "same_gov_role", "same_gov",
+    "same_gov_role", "same_gov", "ft_cos",
 )
 CONTINUOUS = BASE[1:10]  # the similarity features that get interaction terms
 FEATURES = (
@@ -44,7 +45,7 @@ FEATURES = (
     + tuple(f"{c}*name_nominal" for c in CONTINUOUS)
     + tuple(f"{c}*nominal_nominal" for c in CONTINUOUS)
     + tuple(f"{c}*cross_doc" for c in CONTINUOUS)
-    + ("doc_cos*ctx_cos",)
+    + ("doc_cos*ctx_cos", "ft_cos*cross_doc", "ft_cos*doc_cos")
 )
 
 
@@ -68,6 +69,7 @@ class Vectors:
     gov: np.ndarray  # the governing predicate lemma
     sent: np.ndarray  # the mention's sentence
     doc: np.ndarray  # mean of its document's sentences
+    ft: np.ndarray  # the mention in its sentence, from the coreference-tuned encoder (mention_encoder)
 
 
 @dataclass(frozen=True)
@@ -109,8 +111,8 @@ def _base_features(ments: Sequence[Mention], vec: Vectors, idx: np.ndarray, siev
     texts = [ments[i].text.lower() for i in idx]
     kind = np.array([KINDS.index(it.kind) for it in its])
     labels = np.array([it.label for it in its])
-    cos = [vec.ctx, vec.text, vec.head, vec.sent, vec.doc, vec.gov]
-    ctx, text, head, sent, doc, gov = (m[idx] @ m[idx].T for m in cos)
+    cos = [vec.ctx, vec.text, vec.head, vec.sent, vec.doc, vec.gov, vec.ft]
+    ctx, text, head, sent, doc, gov, ft = (m[idx] @ m[idx].T for m in cos)
     feats = [
         _same([sieve[i] for i in idx]), _same([it.head for it in its]), ctx, text, head, sent, doc, gov,
         cdist(texts, texts, scorer=ratio, workers=1) / 100.0,
@@ -127,6 +129,7 @@ def _base_features(ments: Sequence[Mention], vec: Vectors, idx: np.ndarray, siev
         ((labels[:, None] != labels[None]) & labelled[:, None] & labelled[None]).astype(float),
         _same([(ments[i].gov, ments[i].role) for i in idx]),
         _same([ments[i].gov for i in idx]),
+        ft,
     ]
     return feats
 
@@ -142,6 +145,8 @@ def pair_features(ments: Sequence[Mention], vec: Vectors, idx: Sequence[int], si
     extra = [
         cont * base[:, [col["name_nominal"]]], cont * base[:, [col["nominal_nominal"]]], cont * cross,
         (base[:, col["doc_cos"]] * base[:, col["ctx_cos"]])[:, None],
+        (base[:, col["ft_cos"]] * cross[:, 0])[:, None],
+        (base[:, col["doc_cos"]] * base[:, col["ft_cos"]])[:, None],
     ]
     return np.concatenate([base, *extra], axis=1)
 
@@ -198,9 +203,43 @@ def time_conflicts(texts: Sequence[str]) -> np.ndarray:
     return out
 
 
+def namesake_conflicts(items: Sequence[Item]) -> np.ndarray:
+    """Square boolean matrix: two full names that share a surname but not a first name.
+
+    Scott Peterson and Laci Peterson are two people however alike their contexts. A first
+    word the other name also contains ("Sgt. Tim Shields", "Charger Jamal Williams"), an
+    initial or spelling that fits, or a nickname (Mo / Maurice, data/nicknames.tsv) is no conflict.
+    """
+    from counterpoint.entity_cluster import PER, first_names_agree, name_words, skeleton
+    from counterpoint.mention_spans import nicknames
+
+    nick = nicknames()
+    full: list[tuple[int, str, frozenset[str], str]] = []
+    for k, it in enumerate(items):
+        words = name_words(it.text) if it.kind == "name" and it.label in (PER, "") else []
+        if len(words) >= 2 and words[0].isalpha() and words[-1].isalpha():
+            full.append((k, words[0], frozenset(words), skeleton(words[-1])))
+
+    def agree(a: str, b: str, words_a: frozenset[str], words_b: frozenset[str]) -> bool:
+        return (a in words_b or b in words_a or first_names_agree(a, b)
+                or b in nick.get(a, ()) or a in nick.get(b, ()))
+
+    out = np.zeros((len(items), len(items)), dtype=bool)
+    for n, (i, first_i, words_i, last_i) in enumerate(full):
+        for j, first_j, words_j, last_j in full[n + 1 :]:
+            if last_i == last_j and not agree(first_i, first_j, words_i, words_j):
+                out[i, j] = out[j, i] = True
+    return out
+
+
 def constrain(ments: Sequence[Mention], idx: Sequence[int], probs: np.ndarray) -> np.ndarray:
-    """Pair probabilities (``np.triu_indices`` order over ``idx``) with cannot-links set to :data:`CANNOT`."""
-    clash = time_conflicts([ments[i].text for i in idx])[np.triu_indices(len(idx), 1)]
+    """Pair probabilities (``np.triu_indices`` order over ``idx``) with cannot-links set to :data:`CANNOT`.
+
+    Cannot-links: expressions naming different times, and namesakes (:func:`namesake_conflicts`).
+    """
+    upper = np.triu_indices(len(idx), 1)
+    clash = time_conflicts([ments[i].text for i in idx])[upper]
+    clash |= namesake_conflicts([ments[i].item for i in idx])[upper]
     return np.where(clash, CANNOT, probs)
 
 
