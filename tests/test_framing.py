@@ -62,6 +62,8 @@ def test_loaded_terms_found_with_lemmas_and_phrases(nlp: Any) -> None:
     marks = framing.loaded_marks(doc, "a")
     found = _texts(marks, "loaded")
     assert {"regime", "mercenaries", "lashed out", "bizarre", "tirade"} <= set(found)
+    doc2 = nlp("He mocked the senator. Her aide fired back on Tuesday. The group vowed to fight on.")
+    assert {"mocked", "fired back", "vowed"} <= set(_texts(framing.loaded_marks(doc2, "a"), "loaded"))
     merc = next(m for m in marks if m.text == "mercenaries")
     assert "neutral: 'foreign fighter'" in merc.note
     assert doc.text[merc.span.start : merc.span.end] == "mercenaries"
@@ -121,6 +123,7 @@ def test_loaded_word_in_a_quotation_is_noted_as_quoted(nlp: Any) -> None:
         ("Zelensky, cited by Ukrinform, said the talks would resume.", "Ukrinform", "news agency"),
         ("He said in an interview with CNN that he would run.", "CNN", "news outlet"),
         ("Peskov told state news agency RIA Novosti that the offer stands.", "RIA Novosti", "news agency"),
+        ("A spokesman fired back, telling FoxNews.com that the claim was false.", "FoxNews.com", "news outlet"),
     ],
 )
 def test_sourcing_patterns(nlp: Any, sentence: str, source: str, kind: str) -> None:

@@ -98,7 +98,10 @@ def sources() -> dict[str, Source]:
     out: dict[str, Source] = {}
     for row in read_table("news_sources.tsv"):
         src = Source(row["name"], row["kind"])
-        for alias in [row["name"], *(row["aliases"] or "").split("|")]:
+        names = [row["name"], *(row["aliases"] or "").split("|")]
+        if row["kind"] == "outlet":  # the outlet's own site: "told FoxNews.com", "wrote on CNN.com"
+            names += [re.sub(r"\W", "", norm_name(n)) + ".com" for n in names if n.strip()]
+        for alias in names:
             if alias.strip():
                 out.setdefault(norm_name(alias), src)
     return out
