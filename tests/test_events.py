@@ -174,3 +174,30 @@ def test_claim_inside_a_longer_quotation_keeps_its_quote() -> None:
     end = text.index('," he')
     assert clipped_regions(text, second, end + 2) == [(second, end + 2)]  # up to the closing mark
     assert clipped_regions(text, 0, 11) == []  # the paragraph before has no quotation
+
+
+def test_a_quotations_first_person_words_stand_for_its_resolved_speaker() -> None:
+    from counterpoint.events import mention_rows
+    from counterpoint.model import Article, Entity, Mention, Quote, Span
+
+    text = "“I will not run, and my deputy will,” Alvarez said. I met the US team."
+    art = Article("a", text)
+    q_end = text.index(",” Alvarez") + 2
+    name = text.index("Alvarez")
+    ent = Entity("E1", "Maria Alvarez", "PERSON", (Mention(Span("a", name, name + 7), "Alvarez", "PERSON"),))
+    quote = Quote("Q1", Span("a", 0, q_end), text[:q_end], speaker_entity="E1", speaker_name="Maria Alvarez")
+    rows = mention_rows(Analysis(articles=(art,), entities=(ent,), quotes=(quote,)), "a")
+    speaker_words = sorted(text[s:e] for s, e, eid, _ in rows if eid == "E1" and s < q_end)
+    assert speaker_words == ["I", "my"]  # inside the quotation only; "US" is no pronoun
+    assert not any(s > q_end and eid == "E1" and text[s:e] == "I" for s, e, eid, _ in rows)
+    unresolved = Quote("Q1", Span("a", 0, q_end), text[:q_end])
+    assert len(mention_rows(Analysis(articles=(art,), entities=(ent,), quotes=(unresolved,)), "a")) == 1
+
+
+def test_article_dates_may_be_given_as_iso_strings_and_bad_ones_are_named() -> None:
+    from counterpoint.model import Article
+
+    assert Article("a", "x", published="2026-03-03").published == dt.date(2026, 3, 3)
+    assert Article("a", "x", published=dt.datetime(2026, 3, 3, 12)).published == dt.date(2026, 3, 3)
+    with pytest.raises(ValueError, match="published must be a date"):
+        Article("a", "x", published="last Tuesday")

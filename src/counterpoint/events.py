@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,8 @@ REPORTING = {"say", "tell", "сказать", "заявить", "сообщит�
 QUOTE_WORDS = 2  # content words a shared verbatim quotation needs ("patience pays")
 DIRECT_QUOTE = 0.5  # a claim mostly inside quotation marks (and no reported clause) is a quote
 MONTHS = {m.lower() for m in calendar.month_name if m}
+# The speaker's own words for themself inside a quotation ("we" may be a party or a country).
+FIRST_PERSON = re.compile(r"\b(?:I|me|my|myself|я|мне|меня|мной|мене|мені)\b")
 
 
 @dataclass(frozen=True)
@@ -88,13 +91,25 @@ class EventMatch:
 
 
 def mention_rows(analysis: Analysis, article_id: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, entity id, label) of every resolved mention in one article."""
-    return [
+    """(start, end, entity id, label) of every resolved mention in one article, plus the
+    first-person singular words of each quotation whose speaker is resolved.
+
+    "I will not run", said Trump, and "Trump said he would not run" then share their agent
+    (when the quotes stage has run before alignment, as the default pipeline runs it).
+    """
+    rows = [
         (m.span.start, m.span.end, e.id, m.label)
         for e in analysis.entities
         for m in e.mentions
         if m.span.article == article_id
     ]
+    text = analysis.article(article_id).text
+    for q in analysis.quotes:
+        if q.span.article != article_id or q.kind == "reported" or not q.speaker_entity:
+            continue
+        for m in FIRST_PERSON.finditer(text, q.span.start, q.span.end):
+            rows.append((m.start(), m.end(), q.speaker_entity, "PERSON"))
+    return rows
 
 
 def time_rows(analysis: Analysis, article_id: str) -> list[TimeExpression]:

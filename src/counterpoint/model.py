@@ -56,6 +56,20 @@ class Article:
     language: str = "en"
     source: str | None = None  # where it came from: a path or URL
 
+    def __post_init__(self) -> None:
+        # Python callers often pass "2026-03-03"; a datetime is a date too, but compares badly with one.
+        value: object = self.published
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value.strip()[:10])
+            except ValueError:
+                raise ValueError(f"Article {self.id!r}: published must be a date or 'YYYY-MM-DD', not {value!r}") from None
+        elif isinstance(value, dt.datetime):
+            value = value.date()
+        elif value is not None and not isinstance(value, dt.date):
+            raise TypeError(f"Article {self.id!r}: published must be a date or 'YYYY-MM-DD', not {type(value).__name__}")
+        object.__setattr__(self, "published", value)
+
     def slice(self, span: Span) -> str:
         return self.text[span.start : span.end]
 

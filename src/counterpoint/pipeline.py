@@ -36,9 +36,10 @@ STAGES: dict[str, Stage] = {
         Stage("entities", "entities", ("parses", "sentences"), ("entities",)),
         Stage("claims", "claims", ("sentences",), ("claims",)),
         Stage("times", "temporal", ("parses",), ("times",)),
+        # before align, which reads a quotation's speaker as the agent of its "I" (optional there)
+        Stage("quotes", "quotes", ("sentences", "entities"), ("quotes", "quote_matches")),
         Stage("align", "align", ("claims", "entities", "times"), ("alignments", "unique", "coverage", "same_story")),
         Stage("conflicts", "conflicts", ("alignments", "times"), ("alignments", "same_story")),
-        Stage("quotes", "quotes", ("sentences", "entities"), ("quotes", "quote_matches")),
         Stage("framing", "framing", ("entities", "alignments", "quotes"), ("framing",)),
     )
 }
