@@ -28,6 +28,18 @@ def test_compare_needs_two_articles() -> None:
         compare([make_article("Only one article here, alone.")])
 
 
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("  \n", "'x' has no text"), (None, "text must be str, not NoneType"),
+    (b"\xff\xfe", "not bytes; decode it first"),
+])
+def test_compare_names_an_empty_or_non_text_article(text: object, message: str) -> None:
+    from counterpoint import compare
+    from counterpoint.model import Article
+
+    with pytest.raises(InputError, match=message):
+        compare([Article("x", text), make_article("The mayor resigned on Monday.")])  # type: ignore[arg-type]
+
 def test_store_round_trip_and_migration_is_idempotent(tmp_path) -> None:  # type: ignore[no-untyped-def]
     db = tmp_path / "s.db"
     doc = {"schema": "counterpoint.comparison/1", "same_story": {"score": 0.5},

@@ -65,7 +65,7 @@ def compare(
 
 
 def check_articles(articles: Iterable[Article]) -> tuple[list[Article], list[str]]:
-    """Refuse fewer than two articles; make ids unique; warn about identical texts."""
+    """Refuse fewer than two articles and empty or non-text ones; make ids unique; warn about identical texts."""
     arts = list(articles)
     if len(arts) < 2:
         raise InputError(f"need at least two articles to compare, got {len(arts)}")
@@ -74,6 +74,11 @@ def check_articles(articles: Iterable[Article]) -> tuple[list[Article], list[str
     texts: dict[str, str] = {}
     out = []
     for a in arts:
+        if not isinstance(a.text, str):
+            hint = "; decode it first, or pass the file's path" if isinstance(a.text, bytes | bytearray) else ""
+            raise InputError(f"article {a.id!r}: text must be str, not {type(a.text).__name__}{hint}")
+        if not a.text.strip():
+            raise InputError(f"article {a.id!r} has no text")
         aid = a.id
         if aid in seen:
             seen[aid] += 1
