@@ -401,11 +401,14 @@ def test_the_verdicts_reason_counts_the_final_links() -> None:
     from counterpoint.model import Alignment, SameStory, Span
 
     a, b = Span("a", 0, 5), Span("b", 0, 5)
-    same = SameStory(0.5, True, "4 shared facts; the three closest claim pairs score 0.50 on average")
+    same = SameStory(0.5, True, "4 shared facts; the three closest claim pairs score 0.50 on average", cut=0.4)
     links = [Alignment("shared", a, b, 0.9, ""), Alignment("shared", a, b, 0.8, ""), Alignment("conflict", a, b, 0.7, "")]
     got = conflicts._recount(same, links)
-    assert got is not None and got.why.startswith("2 shared facts, 1 in conflict; the three closest")
+    assert got is not None and got.why == ("2 shared facts, 1 in conflict; the three closest claim pairs score "
+                                           "0.50 on average (at or above the related cut 0.40)")
     assert conflicts._recount(None, links) is None
+    nothing = SameStory(0.0, False, "nothing to compare")
+    assert conflicts._recount(nothing, links) == nothing
 
 
 @pytest.mark.slow

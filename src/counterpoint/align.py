@@ -381,12 +381,16 @@ def same_story(links: list[Link], model: Model, n_pairs: int) -> SameStory:
     n_shared = sum(1 for k in links if k.relation == "shared")
     cut = model.related / 5.0
     verdict = score >= cut
-    why = (
-        f"{n_shared} shared fact{'s' if n_shared != 1 else ''}; the three closest claim pairs "
-        f"score {score:.2f} on average ({'at or above' if verdict else 'below'} the related "
-        f"cut {cut:.2f})"
-    )
-    return SameStory(round(score, 4), verdict, why)
+    return SameStory(round(score, 4), verdict, story_why(score, verdict, cut, n_shared), cut)
+
+
+def story_why(score: float, verdict: bool, cut: float, n_shared: int, n_conflict: int = 0) -> str:
+    """The same-story verdict in words; the conflicts stage rewrites it with its final counts."""
+    counts = f"{n_shared} shared fact{'s' if n_shared != 1 else ''}"
+    if n_conflict:
+        counts += f", {n_conflict} in conflict"
+    return (f"{counts}; the three closest claim pairs score {score:.2f} on average "
+            f"({'at or above' if verdict else 'below'} the related cut {cut:.2f})")
 
 
 def _group_order(group: dict[str, Any]) -> tuple[int, str, int]:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -170,15 +169,13 @@ def run(analysis: Analysis, resources: Resources) -> Analysis:
 
 def _recount(same: SameStory | None, alignments: Sequence[Alignment]) -> SameStory | None:
     """The verdict's reason counted on the final links: a shared pair found to conflict is no shared fact."""
-    if same is None:
-        return None
+    if same is None or not same.cut:  # no cut: "nothing to compare", or a verdict made elsewhere
+        return same
+    from .align import story_why
+
     n_shared = sum(1 for al in alignments if al.relation == "shared")
     n_conflict = sum(1 for al in alignments if al.relation == "conflict")
-    counts = f"{n_shared} shared fact{'s' if n_shared != 1 else ''}"
-    if n_conflict:
-        counts += f", {n_conflict} in conflict"
-    why = re.sub(r"^\d+ shared facts?", counts, same.why)
-    return dataclasses.replace(same, why=why)
+    return dataclasses.replace(same, why=story_why(same.score, same.verdict, same.cut, n_shared, n_conflict))
 
 
 def _record(f: Finding, a: Span, b: Span, source: str) -> dict[str, Any]:

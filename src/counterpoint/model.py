@@ -185,9 +185,12 @@ class FramingMark:
 
 @dataclass(frozen=True)
 class SameStory:
+    """Whether the articles report one event, how strongly, and why in words."""
+
     score: float
     verdict: bool
     why: str = ""
+    cut: float = 0.0  # the score the verdict needs
 
 
 @dataclass(frozen=True)
