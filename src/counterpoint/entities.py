@@ -4,7 +4,8 @@ Mentions come from spaCy's NER, from proper-noun runs it missed, and from descri
 built on role words ("the general", "the ministry"); :mod:`counterpoint.entity_cluster`
 clusters them. Spelling variants are linked by romanisation-insensitive keys, by the
 curated alias table ``data/aliases.tsv`` and by variants generated from Cyrillic
-originals (``data/names_cyrillic.tsv``) with translitua (KMU 2010) and iuliia. Across
+originals (``data/names_cyrillic.tsv``) with translitua (KMU 2010) and iuliia (both read
+by :mod:`counterpoint.entity_data`). Across
 languages, organisations and places that no spelling links are joined to their translation
 (:func:`counterpoint.crossling.join_translations`), and the cases of a Cyrillic
 organisation's name are keyed by their stems.
@@ -29,88 +30,16 @@ from .crossling import (
     stem,
     stem_key,
 )
-from .entity_cluster import LOC, NORP, ORG, PER, Config, Item, cluster, name_words
+from .entity_cluster import LOC, NORP, ORG, PER, Item, cluster
+from .entity_data import Alias as Alias  # re-exported: callers reach the alias data through this stage
+from .entity_data import alias_note, canonical_alias, cluster_config, role_classes
+from .entity_data import alias_rows as alias_rows
+from .entity_data import fold_key as _fold_key
 from .mention_spans import formal_names, headline_noise, junk, name_runs, parenthesised, trimmed
 from .mention_spans import same_spelling as _same_spelling
 from .mention_spans import stem_of as _stem_of
 from .model import Analysis, Entity, Mention, Span
 from .resources import Resources, read_table
-
-UK_NOTE = "Ukrainian official romanisation (KMU 2010)"
-RU_NOTE = "Russian transliteration (Wikipedia scheme)"
-
-
-@dataclass(frozen=True)
-class Alias:
-    """One row of the alias data: a variant, its canonical form, type, note and source."""
-
-    variant: str
-    canonical: str
-    type: str
-    note: str
-    source: str
-    roles: tuple[str, ...] = ()  # role words describing the referent ("alliance" for NATO)
-
-
-@functools.lru_cache(maxsize=1)
-def alias_rows() -> tuple[Alias, ...]:
-    """The alias table plus romanised variants of the Cyrillic names (table rows win)."""
-    import iuliia
-    import translitua
-
-    rows: list[Alias] = []
-    for r in read_table("names_cyrillic.tsv"):
-        canonical = translitua.translit(r["uk"])
-        russian = iuliia.WIKIPEDIA.translate(r["ru"])
-        src = f"{r['source']}; romanised by translitua / iuliia"
-        rows.append(Alias(canonical, canonical, r["type"], UK_NOTE, src))
-        rows.append(Alias(russian, canonical, r["type"], RU_NOTE, src))
-        if r["type"] == "PERSON" and " " in canonical:
-            rows.append(Alias(canonical.split()[-1], canonical, r["type"], UK_NOTE, src))
-            rows.append(Alias(russian.split()[-1], canonical, r["type"], RU_NOTE, src))
-    table = [
-        Alias(r["variant"], r["canonical"], r["type"], r["note"], r["source"],
-              tuple(w for w in (r.get("roles") or "").split(",") if w))
-        for r in read_table("aliases.tsv")
-    ]
-    explicit = {_fold_key(a.variant) for a in table}
-    return tuple([a for a in rows if _fold_key(a.variant) not in explicit] + table)
-
-
-def _fold_key(text: str) -> str:
-    return " ".join(name_words(text))
-
-
-@functools.lru_cache(maxsize=1)
-def _alias_index() -> dict[str, Alias]:
-    return {_fold_key(a.variant): a for a in alias_rows()}
-
-
-def canonical_alias(form: str) -> Alias | None:
-    """The alias row of a surface form, if the data knows it."""
-    return _alias_index().get(_fold_key(form))
-
-
-def alias_note(form: str) -> str | None:
-    """Why a surface form is used (e.g. 'Russian-derived exonym'), from the alias data."""
-    row = canonical_alias(form)
-    return row.note if row else None
-
-
-@functools.lru_cache(maxsize=1)
-def role_classes() -> dict[str, frozenset[str]]:
-    """Role word -> classes (data/roles.tsv, Russian/Ukrainian roles_slavic.tsv); repeated words take the union."""
-    out: dict[str, set[str]] = {}
-    for r in read_table("roles.tsv") + read_table("roles_slavic.tsv"):
-        out.setdefault(r["word"].lower(), set()).update(c for c in r["classes"].split(",") if c)
-    return {k: frozenset(v) for k, v in out.items()}
-
-
-def cluster_config() -> Config:
-    """The sieve configuration with the project's data: aliases and role classes."""
-    aliases = {_fold_key(a.variant): _fold_key(a.canonical) for a in alias_rows()}
-    return Config(role_classes=role_classes(), aliases=aliases)
-
 
 # ---------------------------------------------------------------- the stage ----
 # "PER" is natasha's person label (Russian and Ukrainian parses); spaCy's English never emits it.
