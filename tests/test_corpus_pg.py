@@ -92,3 +92,18 @@ def test_postgres_ingest_stories_and_resume(tmp_path: Path, pg_url: str, fake: F
     stored = list(db.stored_articles(eng))
     assert all(len(s.features.vector) == 384 for s in stored)  # embeddings round-trip as float32 bytes
     eng.dispose()
+
+
+def test_comparisons_are_stored_in_the_same_postgres_database(pg_url: str) -> None:
+    from counterpoint.store import Store
+
+    doc = {"schema": "counterpoint.comparison/1", "same_story": {"score": 0.7},
+           "articles": [{"id": "a", "outlet": "Harbour Daily"}, {"id": "b", "outlet": "Coastal Tribune"}]}
+    store = Store(pg_url)
+    assert store.engine.dialect.name == "postgresql"
+    cid = store.save(doc)
+    again = Store(pg_url)  # reopening creates nothing twice
+    assert again.get(cid) == doc
+    assert again.list()[0] == {"id": cid, "created": again.list()[0]["created"], "same_story": 0.7, "articles": "a, b"}
+    store.close()
+    again.close()

@@ -51,6 +51,29 @@ def test_store_round_trip_and_migration_is_idempotent(tmp_path) -> None:  # type
     assert again.get("missing") is None
 
 
+
+def test_a_file_from_the_earlier_sqlite3_store_opens_and_takes_new_comparisons(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    con = sqlite3.connect(db)
+    con.executescript(
+        "CREATE TABLE comparisons (id TEXT PRIMARY KEY, created TEXT NOT NULL DEFAULT "
+        "(strftime('%Y-%m-%dT%H:%M:%SZ', 'now')), schema TEXT NOT NULL, same_story REAL, document TEXT NOT NULL);"
+        "CREATE TABLE comparison_articles (comparison_id TEXT NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,"
+        " position INTEGER NOT NULL, article_id TEXT NOT NULL, outlet TEXT, title TEXT, published TEXT, url TEXT,"
+        " PRIMARY KEY (comparison_id, position)); PRAGMA user_version = 1;")
+    con.execute("INSERT INTO comparisons (id, created, schema, same_story, document) VALUES "
+                "('old1', '2025-01-01T00:00:00Z', 's', 0.4, ?)", (json.dumps({"old": True}),))
+    con.execute("INSERT INTO comparison_articles VALUES ('old1', 0, 'x', NULL, NULL, NULL, NULL)")
+    con.commit()
+    con.close()
+    store = Store(db)
+    new = store.save({"schema": "s", "articles": [{"id": "a"}, {"id": "b"}]})
+    assert store.get("old1") == {"old": True}
+    assert [(r["id"], r["articles"]) for r in store.list()] == [(new, "a, b"), ("old1", "x")]
+
 def test_time_limit_stops_between_stages_with_a_clear_error() -> None:
     import time
 

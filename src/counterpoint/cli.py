@@ -26,8 +26,8 @@ def cli() -> None:
 @click.argument("inputs", nargs=-1)
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here, not stdout.")
-@click.option("--db", help="Store the comparison in this SQLite file; with --story, the corpus database "
-              "(SQLite file or postgresql:// URL) to read the story from.")
+@click.option("--db", help="Store the comparison in this database (SQLite file or postgresql:// URL); with "
+              "--story, the corpus database to read the story from, which then keeps the comparison too.")
 @click.option("--story", help="Compare the articles of this stored story (from `counterpoint stories`).")
 @click.option("--time-limit", type=click.FloatRange(1), default=600, show_default=True,
               help="Seconds a comparison may take (checked between stages).")

@@ -1,120 +1,116 @@
-"""Store: comparisons in SQLite (the embedded default database), with a versioned schema.
+"""Store: comparisons in the project's database, beside the corpus (SQLAlchemy Core).
 
-The schema version lives in ``PRAGMA user_version``; :data:`MIGRATIONS` upgrades an older
-file in place. Every comparison is kept whole as its contract JSON, plus one row per
-article so the corpus side can query by outlet and date.
+A path is a SQLite file (the embedded default), a ``postgresql://`` URL a server; the
+corpus (:mod:`counterpoint.corpus.db`) uses the same tables' database, so ``counterpoint
+compare --story S12 --db corpus.db`` keeps the comparison next to the articles it came
+from. Every comparison is kept whole as its contract JSON, plus one row per article so it
+can be queried by outlet and date. The tables are those the earlier sqlite3 store created
+(same names and columns), so older files open unchanged.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
 
 if TYPE_CHECKING:
     from .api import Comparison
 
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE comparisons (
-        id TEXT PRIMARY KEY,
-        created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-        schema TEXT NOT NULL,
-        same_story REAL,
-        document TEXT NOT NULL
-    );
-    CREATE TABLE comparison_articles (
-        comparison_id TEXT NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
-        position INTEGER NOT NULL,
-        article_id TEXT NOT NULL,
-        outlet TEXT,
-        title TEXT,
-        published TEXT,
-        url TEXT,
-        PRIMARY KEY (comparison_id, position)
-    );
-    CREATE INDEX comparison_articles_outlet ON comparison_articles(outlet);
-    """,
+SCHEMA_VERSION = 1
+META = sa.MetaData()
+
+COMPARISONS = sa.Table(
+    "comparisons",
+    META,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("created", sa.Text, nullable=False),  # ISO 8601 UTC, microseconds: sorts as text
+    sa.Column("schema", sa.Text, nullable=False),
+    sa.Column("same_story", sa.Float),
+    sa.Column("document", sa.Text, nullable=False),
+)
+
+COMPARISON_ARTICLES = sa.Table(
+    "comparison_articles",
+    META,
+    sa.Column("comparison_id", sa.Text, sa.ForeignKey("comparisons.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("article_id", sa.Text, nullable=False),
+    sa.Column("outlet", sa.Text, index=True),
+    sa.Column("title", sa.Text),
+    sa.Column("published", sa.Text),
+    sa.Column("url", sa.Text),
 )
 
 
 class Store:
-    """A SQLite database of comparisons; ``":memory:"`` works for tests."""
+    """A database of comparisons: a SQLite path, ``":memory:"`` (tests) or a PostgreSQL URL."""
 
-    def __init__(self, path: str | Path = ":memory:") -> None:
-        self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA foreign_keys = ON")
-        if self.path != ":memory:":
-            self._conn.execute("PRAGMA journal_mode = WAL")
+    def __init__(self, db: str | Path = ":memory:") -> None:
+        from .corpus.db import engine_for
+
+        self.path = str(db)
+        if self.path == ":memory:":  # one shared connection, or every thread sees its own empty database
+            self.engine = sa.create_engine("sqlite://", poolclass=sa.pool.StaticPool,
+                                           connect_args={"check_same_thread": False})
+        else:
+            self.engine = engine_for(db)
+        # SQLite allows one writer: the web app's threads queue here rather than on "database is locked"
         self._lock = threading.Lock()
         self.migrate()
 
-    @contextmanager
-    def tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-
     def migrate(self) -> int:
-        """Bring the file up to the newest schema; returns the version."""
-        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
-        for v in range(version, len(MIGRATIONS)):
-            with self.tx() as c:
-                for stmt in MIGRATIONS[v].split(";"):
-                    if stmt.strip():
-                        c.execute(stmt)
-                c.execute(f"PRAGMA user_version = {v + 1}")
-        return len(MIGRATIONS)
+        """Create the tables a database lacks (idempotent); returns the schema version."""
+        from .errors import InputError
+
+        try:
+            META.create_all(self.engine)
+        except sa.exc.OperationalError as exc:
+            raise InputError(f"--db {self.path}: cannot open the database ({exc.orig})") from None
+        return SCHEMA_VERSION
 
     def save(self, comparison: Comparison | dict[str, Any]) -> str:
         """Store a comparison (object or contract dict); returns its new id."""
         doc = comparison if isinstance(comparison, dict) else comparison.to_dict()
         cid = uuid.uuid4().hex[:12]
-        with self.tx() as c:
-            c.execute(
-                "INSERT INTO comparisons (id, schema, same_story, document) VALUES (?, ?, ?, ?)",
-                (cid, doc.get("schema"), (doc.get("same_story") or {}).get("score"), json.dumps(doc)),
-            )
-            c.executemany(
-                "INSERT INTO comparison_articles VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (cid, i, a["id"], a.get("outlet"), a.get("title"), a.get("published"), a.get("url"))
-                    for i, a in enumerate(doc.get("articles", []))
-                ],
-            )
+        created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        rows = [
+            {"comparison_id": cid, "position": i, "article_id": a["id"], "outlet": a.get("outlet"),
+             "title": a.get("title"), "published": a.get("published"), "url": a.get("url")}
+            for i, a in enumerate(doc.get("articles", []))
+        ]
+        with self._lock, self.engine.begin() as c:
+            c.execute(COMPARISONS.insert().values(
+                id=cid, created=created, schema=doc.get("schema") or "", document=json.dumps(doc),
+                same_story=(doc.get("same_story") or {}).get("score")))
+            if rows:
+                c.execute(COMPARISON_ARTICLES.insert(), rows)
         return cid
 
     def get(self, cid: str) -> dict[str, Any] | None:
         """The stored contract dict, or None for an unknown id."""
-        with self._lock:  # one connection serves the web app's worker threads too
-            row = self._conn.execute("SELECT document FROM comparisons WHERE id = ?", (cid,)).fetchone()
-        return json.loads(row["document"]) if row else None
+        with self.engine.connect() as c:
+            doc = c.execute(sa.select(COMPARISONS.c.document).where(COMPARISONS.c.id == cid)).scalar()
+        return json.loads(doc) if doc is not None else None
 
     def list(self, limit: int = 50) -> list[dict[str, Any]]:
         """The newest comparisons: id, created, same-story score and article ids."""
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT c.id, c.created, c.same_story, group_concat(a.article_id, ', ') AS articles "
-                "FROM comparisons c JOIN comparison_articles a ON a.comparison_id = c.id "
-                "GROUP BY c.id ORDER BY c.created DESC, c.rowid DESC LIMIT ?",
-                (limit,),
-            ).fetchall()
-        return [dict(r) for r in rows]
+        q = sa.select(COMPARISONS.c.id, COMPARISONS.c.created, COMPARISONS.c.same_story)
+        with self.engine.connect() as c:
+            rows = [dict(r._mapping) for r in c.execute(q.order_by(COMPARISONS.c.created.desc()).limit(limit))]
+            ids = [r["id"] for r in rows]
+            arts: dict[str, list[str]] = {}
+            for cid, aid in c.execute(
+                sa.select(COMPARISON_ARTICLES.c.comparison_id, COMPARISON_ARTICLES.c.article_id)
+                .where(COMPARISON_ARTICLES.c.comparison_id.in_(ids)).order_by(COMPARISON_ARTICLES.c.position)
+            ):
+                arts.setdefault(cid, []).append(aid)
+        return [dict(r, articles=", ".join(arts.get(r["id"], []))) for r in rows]
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        self.engine.dispose()

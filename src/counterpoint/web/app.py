@@ -107,7 +107,7 @@ def _error(code: int, message: str, **extra: Any) -> JSONResponse:
 
 def create_app(db: str | Path = "counterpoint.db", *, compare: CompareFn | None = None, timeout: float = 120.0,
                max_body: int = MAX_BODY, warm: bool = False, fetch_private: bool = False) -> FastAPI:
-    """The ASGI app over a SQLite store; ``compare`` replaces the pipeline (tests)."""
+    """The ASGI app over a comparison store (SQLite path or PostgreSQL URL); ``compare`` replaces the pipeline (tests)."""
     store = Store(db)
     runner = Runner(compare or pipeline_compare, store.save, timeout=timeout, fetch_private=fetch_private)
 
