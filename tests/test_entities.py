@@ -477,3 +477,15 @@ def test_a_name_never_runs_across_a_line_break(resources) -> None:  # type: igno
     doc = resources.nlp("The report was written by Maria Lopez\nGarcia Holdings said on Monday it would appeal.")
     spans = {doc[slice(*trimmed(doc, e.start, e.end, e.label_, lambda _t: False))].text for e in doc.ents}
     assert not any("\n" in s for s in spans) and "Maria Lopez" in spans
+
+
+def test_an_abbreviated_title_describes_the_person_it_precedes(analyse: Callable[..., Analysis]) -> None:
+    """"Texas Gov. Rick Perry" makes "the Texas governor" in another outlet the same person
+    (data/title_abbreviations.tsv); "Sen." works the same way."""
+    a = make_article("Texas Gov. Rick Perry released an ad in Iowa on Tuesday. Sen. Maria Lopez criticised it.", "a")
+    b = make_article("The Texas governor unveiled a television spot on Tuesday.", "b")
+    an = analyse((a, b), upto="entities")
+    perry = next(e for e in an.entities if e.name == "Rick Perry")
+    assert "The Texas governor" in {m.text for m in perry.mentions}
+    lopez = next(e for e in an.entities if e.name == "Maria Lopez")
+    assert "Sen." in {m.text for m in lopez.mentions}

@@ -32,7 +32,7 @@ from .crossling import (
 )
 from .entity_cluster import LOC, NORP, ORG, PER, Item, cluster
 from .entity_data import Alias as Alias  # re-exported: callers reach the alias data through this stage
-from .entity_data import alias_note, canonical_alias, cluster_config, role_classes
+from .entity_data import alias_note, canonical_alias, cluster_config, role_classes, title_abbreviations
 from .entity_data import alias_rows as alias_rows
 from .entity_data import fold_key as _fold_key
 from .mention_spans import formal_names, headline_noise, junk, name_runs, parenthesised, trimmed
@@ -80,6 +80,8 @@ def _role_of(tok: Any) -> str | None:
     for cand in (f"{tok.lower_} {nxt}", tok.lower_, tok.lemma_.lower()):
         if cand in classes:
             return cand
+    if tok.text[:1].isupper() and (full := title_abbreviations().get(tok.lower_)):  # "Gov.", not "gen" in prose
+        return full
     if has_cyrillic(tok.text) and stem(tok.lower_) in classes:  # "директора": the lemmatiser left the case
         return stem(tok.lower_)
     return None

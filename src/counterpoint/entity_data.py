@@ -88,3 +88,15 @@ def cluster_config() -> Config:
     """The sieve configuration with the project's data: aliases and role classes."""
     aliases = {fold_key(a.variant): fold_key(a.canonical) for a in alias_rows()}
     return Config(role_classes=role_classes(), aliases=aliases)
+
+
+@functools.lru_cache(maxsize=1)
+def title_abbreviations() -> dict[str, str]:
+    """Abbreviated title -> role word ("gov." -> "governor"; data/title_abbreviations.tsv), roles.tsv words only."""
+    known = role_classes()
+    out = {}
+    for r in read_table("title_abbreviations.tsv"):
+        if r["role"] in known:
+            out[r["abbreviation"]] = r["role"]
+            out[r["abbreviation"].rstrip(".")] = r["role"]
+    return out
