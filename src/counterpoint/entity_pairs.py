@@ -318,14 +318,9 @@ def contextual_vectors(embedder: Any, sentences: Sequence[Sequence[str]], spans:
     The tokens are joined with spaces and the word pieces inside the mention's characters
     are mean-pooled, so "man" in "a man fell from Mount Cook" carries its context.
     """
-    texts, offsets = [], []
-    for toks in sentences:
-        pos, offs = 0, []
-        for t in toks:
-            offs.append((pos, pos + len(t)))
-            pos += len(t) + 1
-        texts.append(" ".join(toks))
-        offsets.append(offs)
+    from counterpoint.mention_encoder import joined
+
+    texts, offsets = joined(sentences)
     states = _token_states(embedder, texts)
     sent = np.stack([_pool(h, m) for h, _, m in states])
     out = np.zeros((len(spans), sent.shape[1]), dtype=np.float32)

@@ -79,14 +79,7 @@ class MentionEncoder:
     def mention_vectors(self, sentences: Sequence[Sequence[str]], spans: Sequence[tuple[int, int, int]],
                         batch: int = 32) -> np.ndarray:
         """Unit vectors of mentions given as (sentence index, first token, last token) over token lists."""
-        texts, offsets = [], []
-        for toks in sentences:
-            pos, offs = 0, []
-            for t in toks:
-                offs.append((pos, pos + len(t)))
-                pos += len(t) + 1
-            texts.append(" ".join(toks))
-            offsets.append(offs)
+        texts, offsets = joined(sentences)
         wanted: dict[int, list[int]] = {}
         for n, (s, _, _) in enumerate(spans):
             wanted.setdefault(s, []).append(n)
@@ -109,6 +102,19 @@ class MentionEncoder:
                     vec = hidden[i, pieces].mean(axis=0)
                     out[n] = vec / max(float(np.linalg.norm(vec)), 1e-9)
         return out
+
+
+def joined(sentences: Sequence[Sequence[str]]) -> tuple[list[str], list[list[tuple[int, int]]]]:
+    """Token lists joined with spaces, and each token's character offsets in its text."""
+    texts, offsets = [], []
+    for toks in sentences:
+        pos, offs = 0, []
+        for t in toks:
+            offs.append((pos, pos + len(t)))
+            pos += len(t) + 1
+        texts.append(" ".join(toks))
+        offsets.append(offs)
+    return texts, offsets
 
 
 def _layer_norm(x: np.ndarray, w: dict[str, np.ndarray], key: str) -> np.ndarray:
