@@ -28,7 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from counterpoint.entity_cluster import Item
+from counterpoint.entity_cluster import PER, Item, first_names_agree, name_words, skeleton
+from counterpoint.mention_spans import nicknames
 
 MODEL_PATH = Path(__file__).with_name("data") / "entity_pair_model.json"
 CANNOT = -1000.0  # pair score of a cannot-link: any cluster mean containing it stays below threshold
@@ -210,9 +211,6 @@ def namesake_conflicts(items: Sequence[Item]) -> np.ndarray:
     word the other name also contains ("Sgt. Tim Shields", "Charger Jamal Williams"), an
     initial or spelling that fits, or a nickname (Mo / Maurice, data/nicknames.tsv) is no conflict.
     """
-    from counterpoint.entity_cluster import PER, first_names_agree, name_words, skeleton
-    from counterpoint.mention_spans import nicknames
-
     nick = nicknames()
     full: list[tuple[int, str, frozenset[str], str]] = []
     for k, it in enumerate(items):

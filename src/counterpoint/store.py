@@ -1,9 +1,9 @@
 """Store: comparisons in the project's database, beside the corpus (SQLAlchemy Core).
 
-A path is a SQLite file (the embedded default), a ``postgresql://`` URL a server; the
-corpus (:mod:`counterpoint.corpus.db`) uses the same tables' database, so ``counterpoint
-compare --story S12 --db corpus.db`` keeps the comparison next to the articles it came
-from. Every comparison is kept whole as its contract JSON, plus one row per article so it
+A path is a SQLite file (the embedded default), a ``postgresql://`` URL a server. A
+corpus (:mod:`counterpoint.corpus.db`) and its comparisons share one database, so
+``counterpoint compare --story S12 --db corpus.db`` keeps the comparison next to the
+articles it came from. Every comparison is kept whole as its contract JSON, plus one row per article so it
 can be queried by outlet and date. The tables are those the earlier sqlite3 store created
 (same names and columns), so older files open unchanged.
 """
