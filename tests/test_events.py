@@ -201,3 +201,20 @@ def test_article_dates_may_be_given_as_iso_strings_and_bad_ones_are_named() -> N
     assert Article("a", "x", published=dt.datetime(2026, 3, 3, 12)).published == dt.date(2026, 3, 3)
     with pytest.raises(ValueError, match="published must be a date"):
         Article("a", "x", published="last Tuesday")
+
+
+def test_an_organisations_we_stands_for_it_but_a_persons_we_does_not() -> None:
+    from counterpoint.events import mention_rows
+    from counterpoint.model import Article, Entity, Mention, Quote, Span
+
+    text = "“We will reopen the bridge and our crews are ready,” the ministry said. “We won,” Alvarez said."
+    art = Article("a", text)
+    cut = text.index(" the ministry") + 1
+    second = text.index("“We won")
+    ministry = Entity("E1", "Ministry of Transport", "ORG", (Mention(Span("a", cut, cut + 12), "the ministry", "ORG"),))
+    person = Entity("E2", "Maria Alvarez", "PERSON", (Mention(Span("a", text.index("Alvarez"), text.index("Alvarez") + 7), "Alvarez", "PERSON"),))
+    quotes = (Quote("Q1", Span("a", 0, cut - 1), text[: cut - 1], speaker_entity="E1"),
+              Quote("Q2", Span("a", second, second + 10), text[second : second + 10], speaker_entity="E2"))
+    rows = mention_rows(Analysis(articles=(art,), entities=(ministry, person), quotes=quotes), "a")
+    assert sorted(text[s:e] for s, e, eid, _ in rows if eid == "E1" and s < cut) == ["We", "our"]
+    assert not [r for r in rows if r[2] == "E2" and text[r[0] : r[1]] == "We"]

@@ -43,8 +43,10 @@ REPORTING = {"say", "tell", "сказать", "заявить", "сообщит�
 QUOTE_WORDS = 2  # content words a shared verbatim quotation needs ("patience pays")
 DIRECT_QUOTE = 0.5  # a claim mostly inside quotation marks (and no reported clause) is a quote
 MONTHS = {m.lower() for m in calendar.month_name if m}
-# The speaker's own words for themself inside a quotation ("we" may be a party or a country).
+# The speaker's own words for themself inside a quotation. A person's "we" may be a party or a
+# country; an organisation's "we" is the organisation.
 FIRST_PERSON = re.compile(r"\b(?:I|me|my|myself|я|мне|меня|мной|мене|мені)\b")
+FIRST_PERSON_PLURAL = re.compile(r"\b(?:[Ww]e|us|[Oo]ur|[Мм][ыи]|нас|нам|[Нн]аш\w*)\b")
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,8 @@ class EventMatch:
 
 def mention_rows(analysis: Analysis, article_id: str) -> list[tuple[int, int, str, str]]:
     """(start, end, entity id, label) of every resolved mention in one article, plus the
-    first-person singular words of each quotation whose speaker is resolved.
+    first-person words of each quotation whose speaker is resolved ("I" for a person, "we"
+    for an organisation or a country).
 
     "I will not run", said Trump, and "Trump said he would not run" then share their agent
     (when the quotes stage has run before alignment, as the default pipeline runs it).
@@ -104,11 +107,14 @@ def mention_rows(analysis: Analysis, article_id: str) -> list[tuple[int, int, st
         if m.span.article == article_id
     ]
     text = analysis.article(article_id).text
+    kinds = {e.id: e.type for e in analysis.entities}
     for q in analysis.quotes:
         if q.span.article != article_id or q.kind == "reported" or not q.speaker_entity:
             continue
-        for m in FIRST_PERSON.finditer(text, q.span.start, q.span.end):
-            rows.append((m.start(), m.end(), q.speaker_entity, "PERSON"))
+        organisation = kinds.get(q.speaker_entity) in ("ORG", "GPE")
+        words = FIRST_PERSON_PLURAL if organisation else FIRST_PERSON
+        for m in words.finditer(text, q.span.start, q.span.end):
+            rows.append((m.start(), m.end(), q.speaker_entity, "ORG" if organisation else "PERSON"))
     return rows
 
 
