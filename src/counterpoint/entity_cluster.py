@@ -447,9 +447,10 @@ def _name_sets(cl: Clusters, i: int, cfg: Config) -> list[frozenset[str]]:
     A bare "House" already completed to "House of Representatives" is no evidence that
     "White House" extends it.
     """
-    sets = [frozenset(name_key(it.text, cfg.aliases).split()) for it in cl.of(i) if it.kind == "name"]
+    # distinct sets only: a cluster of 300 "Trump" mentions has one or two, and callers compare all pairs
+    sets = {frozenset(name_key(it.text, cfg.aliases).split()) for it in cl.of(i) if it.kind == "name"}
     full = [s for s in sets if len(s) >= 2]
-    return full or sets
+    return full or list(sets)
 
 
 def _one_extends_other(a: Sequence[frozenset[str]], b: Sequence[frozenset[str]]) -> bool:
@@ -458,7 +459,7 @@ def _one_extends_other(a: Sequence[frozenset[str]], b: Sequence[frozenset[str]])
 
 def _within(x: frozenset[str], y: frozenset[str]) -> bool:
     """Every word of x is in y, itself or as its abbreviation ("Mt" for "Mount")."""
-    return all(w in y or any(_abbreviates(w, v) for v in y) for w in x)
+    return x <= y or all(w in y or any(_abbreviates(w, v) for v in y) for w in x)
 
 
 def _abbreviates(short: str, word: str) -> bool:
