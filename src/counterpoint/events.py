@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -357,8 +358,15 @@ def clipped_regions(text: str, start: int, end: int) -> list[tuple[int, int]]:
     a longer quotation (see :func:`counterpoint.claims.split_units`) has no marks of its own."""
     p0 = text.rfind("\n", 0, start) + 1
     p1 = text.find("\n", end)
-    regions = quote_regions(text, p0, len(text) if p1 < 0 else p1)
+    regions = _paragraph_quotes(text, p0, len(text) if p1 < 0 else p1)
     return [(max(s, start), min(e, end)) for s, e in regions if s < end and e > start]
+
+
+@functools.lru_cache(maxsize=512)
+def _paragraph_quotes(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
+    # Every claim of a paragraph asks for the same regions; an article printed as one paragraph
+    # would otherwise be rescanned once per claim (quadratic in its length).
+    return tuple(quote_regions(text, start, end))
 
 
 def _quotes(doc: Any, text: str, start: int, end: int) -> tuple[tuple[str, int], ...]:
