@@ -54,3 +54,15 @@ def test_a_curly_quote_closed_by_a_straight_mark_ends_there() -> None:
     assert [text[a:b] for a, b in quote_regions(text)] == ['“It is over,"', "“We will see.”"]
     plain = "He said “yes” and left."
     assert [plain[a:b] for a, b in quote_regions(plain)] == ["“yes”"]
+
+
+def test_ents_in_and_text_of_match_spacy_without_rescanning_the_doc() -> None:
+    from counterpoint.resources import default
+    from counterpoint.segment import ents_in, text_of
+
+    doc = default().nlp("Roughly 900 workers in Kyiv lost $5 million on Monday. Then 40 more left New York City.")
+    labels = ("CARDINAL", "MONEY", "GPE")
+    for sent in [doc[:], *doc.sents, doc[1:4]]:
+        want = [(e.start, e.end, e.label_) for e in sent.ents if e.label_ in labels]
+        assert [(e.start, e.end, e.label_) for e in ents_in(sent, labels)] == want
+    assert text_of(doc) == doc.text and text_of(doc) is text_of(doc)

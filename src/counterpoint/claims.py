@@ -17,7 +17,7 @@ from typing import Any
 
 from .model import Analysis, Claim, Sentence, Span
 from .resources import Resources
-from .segment import quote_regions
+from .segment import quote_regions, text_of
 
 CLAUSE_POS = {"VERB", "AUX"}
 SPINE_DEPS = {"ROOT", "ccomp", "conj"}
@@ -164,7 +164,7 @@ def _sentence_cuts(span: Any, s0: int, s1: int) -> list[int]:
     several, and a claim spanning three sentences is too coarse to align. A cut that would
     leave a piece of fewer than MIN_UNIT_TOKENS words is skipped ("Yes," he said.).
     """
-    text = span.doc.text
+    text = text_of(span.doc)
     starts = [st.start_char for st in span.sents if s0 < st.start_char < s1 and _real_end(text, st.start_char)]
     cuts: list[int] = []
     prev = s0
@@ -190,7 +190,7 @@ def split_units(doc: Any, sentence: Sentence) -> list[Unit]:
     bounds = [s0, *_sentence_cuts(span, s0, s1), s1]
     units: list[Unit] = []
     for piece, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
-        a, b = _trim(doc.text, a, b)
+        a, b = _trim(text_of(doc), a, b)
         units.extend(replace(u, piece=piece) for u in _clause_units(doc, a, b))
     return units
 
@@ -201,7 +201,7 @@ def _clause_units(doc: Any, s0: int, s1: int) -> list[Unit]:
     span = doc.char_span(s0, s1, alignment_mode="expand")
     if span is None or len(span) < 2 * MIN_UNIT_TOKENS:
         return whole
-    quotes = quote_regions(doc.text, s0, s1)
+    quotes = quote_regions(text_of(doc), s0, s1)
     cuts = []
     for sent in span.sents:
         cuts.extend(_cut_points(sent, quotes))
@@ -212,7 +212,7 @@ def _clause_units(doc: Any, s0: int, s1: int) -> list[Unit]:
     units: list[Unit] = []
     for k, (start, head) in enumerate(bounds):
         end = bounds[k + 1][0] if k + 1 < len(bounds) else s1
-        a, b = _trim(doc.text, start, end)
+        a, b = _trim(text_of(doc), start, end)
         if b <= a:
             return whole
         piece = doc.char_span(a, b, alignment_mode="expand")

@@ -15,6 +15,7 @@ from typing import Any
 from . import temporal
 from .model import Span, TimeExpression
 from .resources import read_table
+from .segment import text_of
 
 CUES_FILE = "conflict_cues.tsv"
 GENERIC = {"thing", "people", "country", "way", "time", "year", "day", "part", "number", "lot",
@@ -99,7 +100,7 @@ def view_of_doc(doc: Any, article: str = "x") -> View:
         TimeExpression(Span(article, e.start, e.end), e.text, *temporal.resolve(e.text, None))  # type: ignore[arg-type]
         for e in temporal.candidates(doc)
     )
-    return View(Span(article, 0, len(doc.text)), doc[:], times)
+    return View(Span(article, 0, len(text_of(doc))), doc[:], times)
 
 
 # ---- shared helpers -----------------------------------------------------------------------

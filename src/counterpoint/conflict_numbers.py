@@ -15,6 +15,7 @@ from typing import Any
 from . import temporal
 from .conflict_base import Finding, View, cues
 from .resources import read_table
+from .segment import ents_in
 
 ROUND_WIDEN = 0.1  # "about 150" covers at least 150 +/- 10 %
 SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9,
@@ -103,7 +104,7 @@ def quantities(v: View) -> list[Quantity]:
 
 def _number_spans(sent: Any) -> list[Any]:
     """Numeric entities, plus counts the entity recogniser missed ('Roughly 900 workers')."""
-    spans = [e for e in sent.ents if e.label_ in ("CARDINAL", "MONEY", "PERCENT", "QUANTITY")]
+    spans = ents_in(sent, ("CARDINAL", "MONEY", "PERCENT", "QUANTITY"))
     i = sent.start
     while i < sent.end:
         tok = sent.doc[i]
@@ -223,6 +224,6 @@ def number_conflict(a: View, b: View, same_event: bool = False) -> Finding | Non
 
 def _same_places(a: View, b: View) -> bool:
     """Both claims name the same places, or none (a count for one village vs for the region)."""
-    pa = {e.text.lower() for e in a.sent.ents if e.label_ in ("GPE", "LOC", "FAC")}
-    pb = {e.text.lower() for e in b.sent.ents if e.label_ in ("GPE", "LOC", "FAC")}
+    pa = {e.text.lower() for e in ents_in(a.sent, ("GPE", "LOC", "FAC"))}
+    pb = {e.text.lower() for e in ents_in(b.sent, ("GPE", "LOC", "FAC"))}
     return pa == pb

@@ -40,6 +40,7 @@ from .mention_spans import same_spelling as _same_spelling
 from .mention_spans import stem_of as _stem_of
 from .model import Analysis, Entity, Mention, Span
 from .resources import Resources, read_table
+from .segment import text_of
 
 # ---------------------------------------------------------------- the stage ----
 # "PER" is natasha's person label (Russian and Ukrainian parses); spaCy's English never emits it.
@@ -137,10 +138,10 @@ def _title_mention(doc: Any, name: Candidate, sents: Sequence[int]) -> Candidate
         return None
     s, e = doc[left].idx, doc[span.start - 1].idx + len(doc[span.start - 1].text)
     item = Item(
-        doc=name.item.doc, group=name.item.group, order=s, sent=_sent_index(sents, s), text=doc.text[s:e],
+        doc=name.item.doc, group=name.item.group, order=s, sent=_sent_index(sents, s), text=text_of(doc)[s:e],
         head=role, kind="nominal", label=PER, partner=name.item.order,
     )
-    return Candidate(s, e, item, "PERSON", doc.text[s:e])
+    return Candidate(s, e, item, "PERSON", text_of(doc)[s:e])
 
 
 def _complement(doc: Any, k: int, start: int) -> bool:
@@ -237,7 +238,7 @@ def _name_item(doc: Any, aid: str, start: int, end: int, label: str, sents: Sequ
         subject=span.root.dep_ in ("nsubj", "nsubjpass"), plural=False,
     )
     s, e = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
-    return Candidate(s, e, item, OUT_TYPE.get(lab, "MISC"), doc.text[s:e], normal=normal)
+    return Candidate(s, e, item, OUT_TYPE.get(lab, "MISC"), text_of(doc)[s:e], normal=normal)
 
 
 def _sent_index(starts: Sequence[int], offset: int) -> int:
@@ -325,7 +326,7 @@ def _common_opener(doc: Any, cand: Candidate, lower: set[str]) -> bool:
     """A lone capitalised sentence opener the article also writes in lower case ("Ferry crossings")."""
     if " " in cand.text or canonical_alias(cand.text) or cand.text.lower() not in lower:
         return False
-    before = doc.text[max(0, cand.start - 40) : cand.start].rstrip(" \t")
+    before = text_of(doc)[max(0, cand.start - 40) : cand.start].rstrip(" \t")
     if not before:
         return cand.start < 40  # the text starts with it
     return before[-1] in "\n.!?\"'\u201c\u201d"
@@ -373,7 +374,7 @@ def _nominals(doc: Any, aid: str, sents: Sequence[int], names: Sequence[Candidat
             head=role, kind="name" if named else "nominal", label=PER if person else ORG, modifiers=countries,
             subject=root.dep_ in ("nsubj", "nsubjpass"),
         )
-        out.append(Candidate(s, e, item, "PERSON" if person else "ORG", doc.text[s:e]))
+        out.append(Candidate(s, e, item, "PERSON" if person else "ORG", text_of(doc)[s:e]))
     return out
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import Analysis, TimeExpression
-from .segment import quote_regions
+from .segment import quote_regions, text_of
 
 PREDICATE_POS = {"VERB", "AUX"}
 # Predicates reached from a claim's top predicate: the reported clause, coordinated and
@@ -320,7 +320,7 @@ def event_of(doc: Any, start: int, end: int, rows: Sequence[tuple[int, int, str,
              times: Sequence[TimeExpression], text: str | None = None) -> Event:
     """The event a claim (characters ``start:end`` of the parsed article) reports.
 
-    ``text`` is the article's text (``doc.text`` rebuilds it on every call: pass it once).
+    ``text`` is the article's text (spaCy's ``doc.text`` rebuilds it on every call: pass it once).
     """
     span = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
     if span is None:
@@ -348,8 +348,8 @@ def event_of(doc: Any, start: int, end: int, rows: Sequence[tuple[int, int, str,
         when=tuple(when),
         months=frozenset(months),
         weak=frozenset(k for k, v in labels.items() if v == {"NORP"}),
-        direct=_direct(doc.text if text is None else text, preds, start, end),
-        quotes=_quotes(doc, doc.text if text is None else text, start, end),
+        direct=_direct(text_of(doc) if text is None else text, preds, start, end),
+        quotes=_quotes(doc, text_of(doc) if text is None else text, start, end),
     )
 
 

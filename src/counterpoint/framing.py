@@ -24,7 +24,7 @@ from .framing_naming import naming_marks, norm_name
 from .framing_naming import spelling_variants as spelling_variants  # tests use it from here
 from .model import Analysis, Article, FramingMark, Span
 from .resources import Resources, read_table
-from .segment import quote_regions
+from .segment import quote_regions, text_of
 
 KINDS: tuple[str, ...] = ("naming", "loaded", "sourcing", "hedge", "emphasis")
 # Minimum negative VADER valence for a word with no entry in loaded_terms.tsv to count as
@@ -342,7 +342,7 @@ def _source_heads(doc: Any) -> Iterable[tuple[Any, str]]:
 
 def _dateline_credits(doc: Any) -> Iterable[Any]:
     """Agency credits in parentheses, as in 'KYIV (Reuters) -'."""
-    for m in re.finditer(r"\(([A-Z][\w .-]{1,40})\)", doc.text):
+    for m in re.finditer(r"\(([A-Z][\w .-]{1,40})\)", text_of(doc)):
         src = sources().get(norm_name(m.group(1)))
         if src is not None and src.kind == "agency":
             span = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")

@@ -23,6 +23,7 @@ from typing import Any
 
 from .model import Analysis, Quote, Sentence
 from .resources import read_table
+from .segment import text_of
 
 NAMED = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 PRONOUNS = {
@@ -113,9 +114,12 @@ class Candidate:
 def name_span(tok: Any) -> tuple[int, int] | None:
     """The name a source token belongs to ("France's Defense Ministry"), or None if unnamed."""
     doc = tok.doc
-    ent = next((e for e in doc.ents if e.start <= tok.i < e.end and e.label_ in NAMED), None)
-    if ent is not None:
-        start, end = ent.start, ent.end
+    if tok.ent_type_ in NAMED:  # the entity's edges from the IOB tags: doc.ents rebuilds every span per access
+        start, end = tok.i, tok.i + 1
+        while start > 0 and doc[start].ent_iob_ == "I":
+            start -= 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
     elif tok.pos_ == "PROPN":
         start, end = tok.i, tok.i + 1
         while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ in {"compound", "flat"}:
@@ -191,7 +195,7 @@ def candidates(doc: Any, sentences: Sequence[Sentence], attrs: Sequence[Attribut
         k = sent_of(s)
         sent = sentences[k] if k is not None else None
         words = frozenset(w.lower() for w in re.findall(r"[\w-]+", sent.text)) if sent else frozenset()
-        text = doc.text[s:e]
+        text = text_of(doc)[s:e]
         if label in {"ORG", "PERSON?"} and " " not in text and root.lower_ in surnames:
             # a surname alone, untagged or tagged ORG ("Weiner reiterated"): the person named
             label, text = "PERSON", full[root.lower_]
@@ -280,9 +284,9 @@ def resolve(doc: Any, a: Attribution, cands: Sequence[Candidate], done: Sequence
         return Speaker(None, None, "none")
     ns = name_span(tok) or _named_role(tok)
     if ns is not None:
-        return Speaker(ns, doc.text[ns[0] : ns[1]], "named")
+        return Speaker(ns, text_of(doc)[ns[0] : ns[1]], "named")
     low, lemma = tok.lower_, tok.lemma_.lower()
-    written = doc.text[a.source[0] : a.source[1]]
+    written = text_of(doc)[a.source[0] : a.source[1]]
     if (tok.pos_ == "PRON" or low in SLAVIC_PRONOUNS) and low in PRONOUNS:
         return _pronoun(PRONOUNS[low], a, cands, done, written)
     role = lex.roles.get(low) or lex.roles.get(lemma)
@@ -292,7 +296,7 @@ def resolve(doc: Any, a: Attribution, cands: Sequence[Candidate], done: Sequence
     if kind == "doc":
         issuer = _issuer(tok)
         if issuer is not None:
-            return Speaker(issuer, doc.text[issuer[0] : issuer[1]], "named")
+            return Speaker(issuer, text_of(doc)[issuer[0] : issuer[1]], "named")
         return _document(a, done, written)
     if kind == "anon" or any(c.lower_ in {"a", "an", "some", "several", "many"} for c in tok.children):
         return Speaker(None, written, "anonymous", "anonymous")

@@ -32,7 +32,7 @@ from .quote_speakers import (
     voices,
 )
 from .resources import Resources
-from .segment import quote_regions
+from .segment import quote_regions, text_of
 
 MARKS = "\"“”«»„‘’‹›「」"
 SAID = {"said", "says", "say"}
@@ -67,13 +67,13 @@ def inner(text: str, region: tuple[int, int]) -> tuple[int, int]:
 
 def is_term(doc: Any, region: tuple[int, int], sent: Sentence) -> bool:
     """True for a quoted term (scare quote, title, slogan) rather than a quoted statement."""
-    s, e = inner(doc.text, region)
+    s, e = inner(text_of(doc), region)
     span = doc.char_span(s, e, alignment_mode="expand") if e > s else None
     toks = list(span) if span is not None else []
     words = [t for t in toks if t.is_alpha]
     if not words:
         return True
-    alone = doc.text[sent.span.start : region[0]].strip() == ""
+    alone = text_of(doc)[sent.span.start : region[0]].strip() == ""
     if alone and len(words) >= 2:
         return False  # a sentence opening with a quotation is a statement, however short
     content = [w for w in words if not w.is_stop]
@@ -96,7 +96,7 @@ def _reported_clause(toks: list[Any]) -> bool:
 
 def statement_regions(doc: Any, sent: Sentence) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Quotation regions of a sentence split into (statements, terms)."""
-    text = doc.text
+    text = text_of(doc)
     stmts: list[tuple[int, int]] = []
     terms: list[tuple[int, int]] = []
     for r in regions_in(text, sent.span.start, sent.span.end):
@@ -283,7 +283,7 @@ def _group(units: list[tuple[tuple[int, int], Any | None]]) -> list[tuple[list[t
 
 def sentence_attributions(doc: Any, sent: Sentence, lex: Lexicon) -> tuple[list[Attribution], list[tuple[int, int]]]:
     """Attributions and quoted terms of one sentence."""
-    text = doc.text
+    text = text_of(doc)
     stmts, terms = statement_regions(doc, sent)
     quoted = stmts + terms
     cues = cue_tokens(doc, sent, quoted, lex)
@@ -351,7 +351,7 @@ def _reported_content(cue: Any) -> tuple[int, int] | None:
     if clause is None:
         return None
     s, e = _tok_span(clause)
-    while e > s and cue.doc.text[e - 1] in ",.;: ":
+    while e > s and text_of(cue.doc)[e - 1] in ",.;: ":
         e -= 1
     return (s, e) if e - s > 3 else None
 
@@ -392,7 +392,7 @@ def _outside_cue(doc: Any, sentences: Sequence[Sentence], a: Attribution, lex: L
     it ('Putin: "..."'), a short attribution sentence after it ('"...?" Graham asked.'), a
     sentence ending in a colon before it ('Caddell continued:').
     """
-    text, end, k = doc.text, a.content[1], a.sentence
+    text, end, k = text_of(doc), a.content[1], a.sentence
     after = re.match(rf"\s*[{DASHES}]\s*", text[end : end + 6])
     lead = text[sentences[k].span.start : a.content[0]].rstrip()
     tok = None

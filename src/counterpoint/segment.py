@@ -22,6 +22,34 @@ DIALOGUE_DASHES = "—–"
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
 
+def text_of(doc: Any) -> str:
+    """A Doc's text, joined once: spaCy's ``doc.text`` rebuilds it from every token on each
+    access, which made stages that read it per sentence quadratic in an article's length."""
+    text = doc.user_data.get("counterpoint_text")
+    if text is None:
+        text = doc.user_data["counterpoint_text"] = doc.text
+    return str(text)
+
+
+def ents_in(span: Any, labels: frozenset[str] | set[str] | tuple[str, ...]) -> list[Any]:
+    """The entities with one of ``labels`` inside a span (a sentence), labelled as ``Span.ents``
+    gives them but read from the IOB tags: ``Span.ents`` filters every entity of the whole Doc
+    on each access."""
+    from spacy.tokens import Span as SpacySpan
+
+    doc, out, i = span.doc, [], span.start
+    while i < span.end:
+        if doc[i].ent_iob_ != "B":
+            i += 1
+            continue
+        j = i + 1
+        while j < len(doc) and doc[j].ent_iob_ == "I":
+            j += 1
+        if j <= span.end and doc[i].ent_type_ in labels:  # wholly inside, as Span.ents counts them
+            out.append(SpacySpan(doc, i, j, label=doc[i].ent_type_))
+        i = j
+    return out
+
 def quote_regions(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Spans ``(open, close+1)`` of quotations in ``text[start:end]``, marks included.
 
@@ -112,7 +140,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 def split_sentences(doc: Any, article_id: str) -> tuple[Sentence, ...]:
     """Sentences of a parsed article, merged across quotations, cut at paragraphs."""
-    text = doc.text
+    text = text_of(doc)
     out: list[Sentence] = []
     for p_index, (p_start, p_end) in enumerate(paragraphs(text)):
         inside = quote_regions(text, p_start, p_end)

@@ -27,6 +27,7 @@ from typing import Any
 
 from .model import Analysis, Span, TimeExpression
 from .resources import Resources, read_table
+from .segment import text_of
 
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -92,7 +93,7 @@ def candidates(doc: Any) -> list[Expression]:
             i += 1
             last = ents[i]
         i += 1
-        text = doc.text[first.start_char : last.end_char]
+        text = text_of(doc)[first.start_char : last.end_char]
         if not _ANCHORS.search(text):
             continue  # a duration ("three years", "just days"), not a date
         out.append(Expression(first.start_char, last.end_char, text, _looks_ahead(first.root)))
@@ -349,7 +350,7 @@ def slavic_candidates(doc: Any) -> list[Expression]:
     cal = _calendar(language)
     found: list[Expression] = []
     for rx, template in _patterns(language):
-        for m in rx.finditer(doc.text):
+        for m in rx.finditer(text_of(doc)):
             a, b = m.span("e")
             if any(a < x.end and x.start < b for x in found):
                 continue
