@@ -176,22 +176,38 @@ def test_claim_inside_a_longer_quotation_keeps_its_quote() -> None:
     assert clipped_regions(text, 0, 11) == []  # the paragraph before has no quotation
 
 
-def test_a_quotations_first_person_words_stand_for_its_resolved_speaker() -> None:
+def _speaker_rows(text: str, quotes: list[tuple[int, int, str]], speakers: dict[str, tuple[str, str, str]]) -> list[tuple[int, int, str, str]]:
+    """mention_rows of one article: quotations (start, end, speaker id); speakers id -> (name, type, form in text)."""
     from counterpoint.events import mention_rows
     from counterpoint.model import Article, Entity, Mention, Quote, Span
 
+    ents = []
+    for eid, (name, kind, form) in speakers.items():
+        at = text.rindex(form)
+        ents.append(Entity(eid, name, kind, (Mention(Span("a", at, at + len(form)), form, kind),)))
+    qs = tuple(Quote(f"Q{k}", Span("a", s, e), text[s:e], speaker_entity=eid or None) for k, (s, e, eid) in enumerate(quotes))
+    return mention_rows(Analysis(articles=(Article("a", text),), entities=tuple(ents), quotes=qs), "a")
+
+
+def test_a_quotations_first_person_words_stand_for_its_resolved_speaker() -> None:
     text = "“I will not run, and my deputy will,” Alvarez said. I met the US team."
-    art = Article("a", text)
     q_end = text.index(",” Alvarez") + 2
-    name = text.index("Alvarez")
-    ent = Entity("E1", "Maria Alvarez", "PERSON", (Mention(Span("a", name, name + 7), "Alvarez", "PERSON"),))
-    quote = Quote("Q1", Span("a", 0, q_end), text[:q_end], speaker_entity="E1", speaker_name="Maria Alvarez")
-    rows = mention_rows(Analysis(articles=(art,), entities=(ent,), quotes=(quote,)), "a")
+    alvarez = {"E1": ("Maria Alvarez", "PERSON", "Alvarez")}
+    rows = _speaker_rows(text, [(0, q_end, "E1")], alvarez)
     speaker_words = sorted(text[s:e] for s, e, eid, _ in rows if eid == "E1" and s < q_end)
     assert speaker_words == ["I", "my"]  # inside the quotation only; "US" is no pronoun
     assert not any(s > q_end and eid == "E1" and text[s:e] == "I" for s, e, eid, _ in rows)
-    unresolved = Quote("Q1", Span("a", 0, q_end), text[:q_end])
-    assert len(mention_rows(Analysis(articles=(art,), entities=(ent,), quotes=(unresolved,)), "a")) == 1
+    assert len(_speaker_rows(text, [(0, q_end, "")], alvarez)) == 1  # an unresolved quotation adds nothing
+
+
+def test_an_organisations_we_stands_for_it_but_a_persons_we_does_not() -> None:
+    text = "“We will reopen the bridge and our crews are ready,” the ministry said. “We won,” Alvarez said."
+    cut = text.index(" the ministry") + 1
+    second = text.index("“We won")
+    rows = _speaker_rows(text, [(0, cut - 1, "E1"), (second, second + 10, "E2")],
+                         {"E1": ("Ministry of Transport", "ORG", "the ministry"), "E2": ("Maria Alvarez", "PERSON", "Alvarez")})
+    assert sorted(text[s:e] for s, e, eid, _ in rows if eid == "E1" and s < cut) == ["We", "our"]
+    assert not [r for r in rows if r[2] == "E2" and text[r[0] : r[1]] == "We"]
 
 
 def test_article_dates_may_be_given_as_iso_strings_and_bad_ones_are_named() -> None:
@@ -201,20 +217,3 @@ def test_article_dates_may_be_given_as_iso_strings_and_bad_ones_are_named() -> N
     assert Article("a", "x", published=dt.datetime(2026, 3, 3, 12)).published == dt.date(2026, 3, 3)
     with pytest.raises(ValueError, match="published must be a date"):
         Article("a", "x", published="last Tuesday")
-
-
-def test_an_organisations_we_stands_for_it_but_a_persons_we_does_not() -> None:
-    from counterpoint.events import mention_rows
-    from counterpoint.model import Article, Entity, Mention, Quote, Span
-
-    text = "“We will reopen the bridge and our crews are ready,” the ministry said. “We won,” Alvarez said."
-    art = Article("a", text)
-    cut = text.index(" the ministry") + 1
-    second = text.index("“We won")
-    ministry = Entity("E1", "Ministry of Transport", "ORG", (Mention(Span("a", cut, cut + 12), "the ministry", "ORG"),))
-    person = Entity("E2", "Maria Alvarez", "PERSON", (Mention(Span("a", text.index("Alvarez"), text.index("Alvarez") + 7), "Alvarez", "PERSON"),))
-    quotes = (Quote("Q1", Span("a", 0, cut - 1), text[: cut - 1], speaker_entity="E1"),
-              Quote("Q2", Span("a", second, second + 10), text[second : second + 10], speaker_entity="E2"))
-    rows = mention_rows(Analysis(articles=(art,), entities=(ministry, person), quotes=quotes), "a")
-    assert sorted(text[s:e] for s, e, eid, _ in rows if eid == "E1" and s < cut) == ["We", "our"]
-    assert not [r for r in rows if r[2] == "E2" and text[r[0] : r[1]] == "We"]
